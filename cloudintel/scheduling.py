@@ -1,0 +1,77 @@
+"""Keep the daily schedule on one machine: Prefect schedules only against a real API server.
+
+Uses the server named by PREFECT_API_URL if there is one; otherwise starts `prefect server start` on
+127.0.0.1 for as long as the schedule runs, then serves the pipeline with a cron schedule.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from cloudintel.errors import CloudintelError
+from cloudintel.settings import Settings
+from cloudintel.sources_file import load_sources
+
+SERVER_PORT = 4200
+STARTUP_SECONDS = 90
+
+
+def serve_daily(sources: Path, cron: str, settings: Settings) -> None:
+    """Block, running `daily_pipeline` on `cron` (UTC) until interrupted."""
+    load_sources(sources)  # refuse a bad file now, not at 06:00
+    with prefect_server(settings) as api_url:
+        print(f"Prefect API at {api_url}; daily-pipeline scheduled '{cron}' (UTC). Ctrl-C stops.", file=sys.stderr)
+        from flows.daily import daily_pipeline
+
+        daily_pipeline.serve(name="daily", cron=cron, parameters={"sources": str(sources)}, limit=1)
+
+
+@contextmanager
+def prefect_server(settings: Settings) -> Iterator[str]:
+    """Yield the API URL of a running Prefect server, starting one on loopback if none is configured."""
+    existing = os.environ.get("PREFECT_API_URL")
+    if existing:
+        yield existing
+        return
+    api_url = f"http://127.0.0.1:{SERVER_PORT}/api"
+    settings.home_dir.mkdir(parents=True, exist_ok=True)
+    log = (settings.home_dir / "prefect-server.log").open("ab")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(SERVER_PORT)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_healthy(api_url, process)
+        os.environ["PREFECT_API_URL"] = api_url
+        yield api_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _wait_healthy(api_url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise CloudintelError(
+                f"the Prefect server exited with code {process.returncode}; see prefect-server.log in "
+                "CLOUDINTEL_HOME, or set PREFECT_API_URL to a running server"
+            )
+        try:
+            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise CloudintelError(f"the Prefect server did not answer at {api_url} within {STARTUP_SECONDS} s")

@@ -1,0 +1,53 @@
+"""Settings: one typed object read from `CLOUDINTEL_*` environment variables at the edge (the CLI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of cloudintel; each is also an environment variable `CLOUDINTEL_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="CLOUDINTEL_", extra="ignore")
+
+    home: Path = Field(
+        default=Path("~/.cloudintel"),
+        description="Folder for local state: the default SQLite warehouse and the demo's files.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the warehouse; default sqlite:///$CLOUDINTEL_HOME/warehouse.db. "
+        "PostgreSQL: postgresql+psycopg://user:pass@host/db.",
+    )
+    allow_loopback: bool = Field(
+        default=False,
+        description="Permit fetching from 127.0.0.0/8 and ::1 (the demo and tests need it). "
+        "Private, link-local, multicast and reserved addresses are always refused.",
+    )
+    user_agent: str = Field(
+        default="cloudintel/0.1 (+https://github.com/cloudintel/cloudintel; market-intelligence crawler)",
+        description="User-Agent sent with every request and matched against robots.txt.",
+    )
+    connect_timeout: float = Field(default=5.0, description="Seconds to wait for a TCP/TLS connection.")
+    read_timeout: float = Field(default=15.0, description="Seconds to wait between bytes of a response.")
+    total_timeout: float = Field(default=60.0, description="Seconds a whole response may take to arrive.")
+    max_bytes: int = Field(default=5_000_000, description="Largest response body accepted, in bytes.")
+    max_redirects: int = Field(default=5, description="Redirects followed before a fetch fails.")
+    retries: int = Field(default=2, description="Extra attempts on timeouts, resets, 429 and 5xx.")
+    retry_backoff: float = Field(default=0.5, description="First retry delay in seconds; doubles each time.")
+    per_host_concurrency: int = Field(default=4, description="Requests in flight to one host at a time.")
+    fetch_workers: int = Field(default=16, description="Requests in flight in all, per batch.")
+    batch_size: int = Field(default=100, description="Articles per Prefect task (fetch, extract, store).")
+
+    @property
+    def home_dir(self) -> Path:
+        """The expanded home folder."""
+        return self.home.expanduser()
+
+    @property
+    def warehouse_url(self) -> str:
+        """The warehouse URL, defaulting to SQLite under the home folder."""
+        return self.database_url or f"sqlite:///{self.home_dir / 'warehouse.db'}"

@@ -1,0 +1,116 @@
+"""Read and check `sources.yaml`: a list of `{name, kind, url}` (plus `selector` for newsrooms).
+
+A malformed file is refused with a `ConfigError` naming the file, the line and the reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, cast
+from urllib.parse import urlsplit
+
+import yaml
+
+from cloudintel.errors import ConfigError
+
+SourceKind = Literal["feed", "page", "newsroom"]
+KINDS: tuple[SourceKind, ...] = ("feed", "page", "newsroom")
+FIELDS = {"name", "kind", "url", "selector"}
+DEFAULT_NEWSROOM_SELECTOR = "article a[href], h2 a[href], h3 a[href]"
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One configured source."""
+
+    name: str
+    kind: SourceKind
+    url: str
+    selector: str | None = None
+
+
+def load_sources(path: Path, base_url: str | None = None) -> list[SourceSpec]:
+    """Read a sources file; `base_url` replaces the corpus placeholder `{{BASE}}` in URLs."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the sources file ({exc}); pass --sources PATH") from exc
+    return parse_sources(text, str(path), base_url)
+
+
+def parse_sources(text: str, filename: str, base_url: str | None = None) -> list[SourceSpec]:
+    """Parse the text of a sources file; errors name `filename` and the line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{filename}{line}: not valid YAML: {reason}") from exc
+    if root is None:
+        raise ConfigError(f"{filename}:1: the file is empty; expected a list of sources")
+    items = _source_list(root, filename)
+    specs = [_source(node, filename, base_url) for node in items.value]
+    seen: dict[str, int] = {}
+    for node, spec in zip(items.value, specs, strict=True):
+        if spec.name in seen:
+            raise ConfigError(
+                f"{filename}:{_line(node)}: duplicate source name {spec.name!r} "
+                f"(first on line {seen[spec.name]}); names must be unique"
+            )
+        seen[spec.name] = _line(node)
+    if not specs:
+        raise ConfigError(f"{filename}:{_line(items)}: no sources listed")
+    return specs
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _source_list(root: yaml.Node, filename: str) -> yaml.SequenceNode:
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value == "sources":
+                if not isinstance(value, yaml.SequenceNode):
+                    raise ConfigError(f"{filename}:{_line(value)}: 'sources' must be a list")
+                return value
+        raise ConfigError(f"{filename}:{_line(root)}: expected a top-level 'sources:' list")
+    if isinstance(root, yaml.SequenceNode):
+        return root
+    raise ConfigError(f"{filename}:{_line(root)}: expected a list of sources")
+
+
+def _source(node: yaml.Node, filename: str, base_url: str | None) -> SourceSpec:
+    where = f"{filename}:{_line(node)}"
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"{where}: each source must be a mapping with name, kind and url")
+    values: dict[str, str] = {}
+    for key, value in node.value:
+        field = str(key.value)
+        at = f"{filename}:{_line(key)}"
+        if field not in FIELDS:
+            hint = difflib.get_close_matches(field, sorted(FIELDS), n=1)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise ConfigError(f"{at}: unknown field {field!r}{suggestion} (fields: {', '.join(sorted(FIELDS))})")
+        if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
+            raise ConfigError(f"{at}: {field!r} must be a non-empty string")
+        values[field] = str(value.value).strip()
+    for required in ("name", "kind", "url"):
+        if required not in values:
+            raise ConfigError(f"{where}: source is missing {required!r}")
+    kind = values["kind"]
+    if kind not in KINDS:
+        hint = difflib.get_close_matches(kind, KINDS, n=1)
+        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise ConfigError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}{suggestion}")
+    url = values["url"].replace("{{BASE}}", base_url) if base_url else values["url"]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{where}: url {url!r} is not an absolute http(s) URL")
+    selector = values.get("selector")
+    if kind == "newsroom" and selector is None:
+        selector = DEFAULT_NEWSROOM_SELECTOR
+    return SourceSpec(name=values["name"], kind=cast(SourceKind, kind), url=url, selector=selector)

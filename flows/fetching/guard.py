@@ -1,0 +1,69 @@
+"""The outbound guard: refuse URLs that could turn the crawler against its own network.
+
+Only http and https; the host is resolved and every address must be globally routable.
+`allow_loopback` admits 127.0.0.0/8 and ::1 (demo and tests) and nothing else.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from cloudintel.errors import BlockedURLError
+
+Resolver = Callable[[str, int], list[str]]
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address the system resolver gives for `host`."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def check_url(url: str, *, allow_loopback: bool, resolver: Resolver = system_resolver) -> None:
+    """Raise `BlockedURLError` unless `url` is http(s) to a host whose addresses are all allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise BlockedURLError(f"{url}: only http and https URLs are fetched (got {parts.scheme or 'none'!r})")
+    host = parts.hostname
+    if not host:
+        raise BlockedURLError(f"{url}: the URL has no host")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise BlockedURLError(f"{url}: bad port ({exc})") from exc
+    try:
+        addresses = [host] if _is_ip(host) else resolver(host, port)
+    except OSError as exc:
+        raise BlockedURLError(f"{url}: cannot resolve host {host!r} ({exc}); check the URL") from exc
+    if not addresses:
+        raise BlockedURLError(f"{url}: host {host!r} has no address")
+    for address in addresses:
+        reason = refusal(address, allow_loopback=allow_loopback)
+        if reason:
+            raise BlockedURLError(f"{url}: refused, {host} resolves to {address} ({reason})")
+
+
+def refusal(address: str, *, allow_loopback: bool) -> str | None:
+    """Why `address` may not be contacted, or None when it may."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return None if allow_loopback else "loopback; set CLOUDINTEL_ALLOW_LOOPBACK=1 for local testing"
+    if ip.is_global and not ip.is_multicast:
+        return None
+    for label in ("private", "link_local", "multicast", "reserved", "unspecified"):
+        if getattr(ip, f"is_{label}"):
+            return f"{label.replace('_', '-')} address, always refused"
+    return "not a globally routable address, always refused"
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True

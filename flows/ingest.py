@@ -1,0 +1,115 @@
+"""Ingestion steps as plain functions (no Prefect): read a source, fetch and extract its pages.
+
+`flows/daily.py` wraps these in Prefect tasks; keeping them plain lets them be tested and benchmarked
+apart from the orchestration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from cloudintel.sources_file import SourceSpec
+from extractors.feeds import FeedItem, parse_feed
+from extractors.fingerprint import content_hash
+from extractors.pages import extract_links, parse_article
+from flows.fetching.client import Fetcher, FetchResult, Validators
+from warehouse.documents import PageRecord
+
+HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
+SourceStatus = Literal["ok", "recovered", "not_modified", "failed"]
+
+
+@dataclass
+class SourceRead:
+    """The outcome of reading one source: the article links it lists now."""
+
+    spec: SourceSpec
+    source_id: int
+    status: SourceStatus
+    items: list[FeedItem] = field(default_factory=list)
+    error: str | None = None
+    validators: Validators = field(default_factory=Validators)
+    http_status: int | None = None
+
+
+def read_source(spec: SourceSpec, source_id: int, fetcher: Fetcher, validators: Validators | None) -> SourceRead:
+    """Fetch a feed or newsroom listing (conditionally) and list its articles; a page lists itself."""
+    if spec.kind == "page":
+        return SourceRead(spec, source_id, "ok", items=[FeedItem(url=spec.url)])
+    result = fetcher.fetch(spec.url, validators)
+    read = SourceRead(spec, source_id, "failed", validators=result.validators, http_status=result.status)
+    if result.outcome == "not_modified":
+        read.status = "not_modified"
+        return read
+    if not result.ok:
+        read.error = result.error
+        return read
+    if spec.kind == "feed":
+        parsed = parse_feed(result.body, result.final_url)
+        if not parsed.is_feed:
+            read.error = f"{spec.url}: {parsed.problem}"
+            return read
+        read.items = parsed.items
+        read.status = "recovered" if parsed.problem else "ok"
+        read.error = f"{spec.url}: {parsed.problem}" if parsed.problem else None
+        return read
+    links = extract_links(result.text(), result.final_url, spec.selector or "a[href]")
+    read.items = [FeedItem(url=link) for link in links]
+    read.status = "ok" if links else "failed"
+    read.error = None if links else f"{spec.url}: the selector {spec.selector!r} matched no article links; fix it"
+    return read
+
+
+def fetch_pages(
+    items: list[tuple[FeedItem, int]], fetcher: Fetcher, validators: dict[str, Validators]
+) -> list[PageRecord]:
+    """Fetch article pages (conditionally) and extract their main text and metadata."""
+    results = fetcher.fetch_many((item.url, validators.get(item.url)) for item, _ in items)
+    return [page_record(item, source_id, result) for (item, source_id), result in zip(items, results, strict=True)]
+
+
+def page_record(item: FeedItem, source_id: int, result: FetchResult) -> PageRecord:
+    """Turn one fetch into what the warehouse stores: the article, a 304, or a failure with its reason."""
+    record = PageRecord(
+        requested_url=item.url,
+        source_id=source_id,
+        outcome=result.outcome,
+        http_status=result.status,
+        error=result.error,
+        transient=result.transient,
+        feed_title=item.title,
+        feed_summary=item.summary,
+    )
+    if not result.ok:
+        return record
+    if result.content_type not in HTML_TYPES:
+        record.outcome, record.error = "failed", (
+            f"{item.url}: not an HTML page (Content-Type {result.content_type}); only articles are read"
+        )
+        return record
+    article = parse_article(result.text(), result.final_url)
+    if not article.text.strip():
+        record.outcome, record.error = "failed", f"{item.url}: no article text found on the page"
+        return record
+    record.url = canonical_url(article.canonical_url, result.final_url)
+    record.title = article.title or item.title
+    record.author = article.author or item.author
+    record.text = article.text
+    record.content_hash = content_hash(article.text)
+    record.published_at = article.published or item.published
+    record.published_from = article.published_from if article.published else ("feed" if item.published else None)
+    record.etag, record.last_modified = result.validators.etag, result.validators.last_modified
+    return record
+
+
+def canonical_url(declared: str | None, final_url: str) -> str:
+    """The page's declared canonical URL when it stays on the same host, else the URL fetched.
+
+    A canonical link to another host is not trusted (a page could claim another site's article);
+    syndicated copies are recognised by their content hash instead.
+    """
+    if declared and urlsplit(declared).netloc == urlsplit(final_url).netloc:
+        return declared
+    return final_url

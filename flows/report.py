@@ -1,0 +1,43 @@
+"""Render a run summary: Markdown for the Prefect artifact, plain lines for the terminal."""
+
+from __future__ import annotations
+
+from warehouse.runs import RunSummary
+
+ROWS = (
+    ("Sources ok", "sources_ok"),
+    ("Sources failed", "sources_failed"),
+    ("Documents new", "documents_new"),
+    ("Documents updated", "documents_updated"),
+    ("Documents unchanged", "documents_unchanged"),
+    ("Documents duplicate", "documents_duplicate"),
+    ("Documents failed", "documents_failed"),
+    ("Not modified (304)", "not_modified"),
+    ("Events new", "events_new"),
+)
+
+
+def summary_markdown(summary: RunSummary) -> str:
+    """The summary as a Markdown table plus its errors, each with what to do."""
+    lines = [f"# cloudintel run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s", "", "| | |", "|---|---:|"]
+    lines += [f"| {label} | {getattr(summary, name)} |" for label, name in ROWS]
+    if summary.errors:
+        lines += ["", "## Failures", ""]
+        lines += [f"- `{_where(error)}`: {_escape(error.get('error', ''))}" for error in summary.errors]
+    return "\n".join(lines) + "\n"
+
+
+def summary_text(summary: RunSummary) -> str:
+    """The summary as aligned plain-text lines for stderr or stdout."""
+    lines = [f"run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s"]
+    lines += [f"  {label:<22}{getattr(summary, name):>6}" for label, name in ROWS]
+    lines += [f"  ! {_where(error)}: {error.get('error', '')}" for error in summary.errors]
+    return "\n".join(lines)
+
+
+def _where(error: dict[str, str]) -> str:
+    return error.get("source") or error.get("url") or "?"
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")

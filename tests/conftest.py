@@ -1,0 +1,60 @@
+"""Shared fixtures: the sample corpus and a fault server on 127.0.0.1, settings, a fresh warehouse."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cloudintel.corpus_server import serve_corpus
+from cloudintel.settings import Settings
+from tests.support.faultserver import FaultServer
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "cloudintel" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_base_url() -> Iterator[str]:
+    with serve_corpus(CORPUS) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def corpus_pages() -> dict[str, dict[str, object]]:
+    """What a human read off each corpus page: date, title, body phrases, chrome phrases."""
+    lines = (ROOT / "tests" / "fixtures" / "corpus_pages.jsonl").read_text().splitlines()
+    return {row["page"]: row for row in map(json.loads, lines)}
+
+
+@pytest.fixture()
+def fault_server() -> Iterator[FaultServer]:
+    server = FaultServer(slow_seconds=3.0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture()
+def settings(tmp_path: Path) -> Settings:
+    """Loopback allowed, short timeouts and a small size cap, a warehouse in tmp_path."""
+    return Settings(
+        home=tmp_path,
+        allow_loopback=True,
+        connect_timeout=1.0,
+        read_timeout=1.0,
+        total_timeout=2.5,
+        max_bytes=500_000,
+        retries=1,
+        retry_backoff=0.05,
+    )

@@ -1,0 +1,147 @@
+"""Idempotent writes of fetched pages: one document per canonical URL, syndicated copies marked."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlmodel import Session, col, select
+
+from warehouse.schema import Document, HttpCache, utcnow
+
+PageOutcome = Literal["ok", "not_modified", "failed"]
+
+
+@dataclass
+class PageRecord:
+    """What the pipeline learnt about one article URL in this run."""
+
+    requested_url: str
+    source_id: int | None
+    outcome: PageOutcome
+    url: str | None = None  # canonical URL, when fetched
+    title: str | None = None
+    author: str | None = None
+    text: str | None = None
+    content_hash: str | None = None
+    published_at: datetime | None = None
+    published_from: str | None = None
+    feed_title: str | None = None
+    feed_summary: str | None = None
+    http_status: int | None = None
+    error: str | None = None
+    transient: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def store_pages(session: Session, records: list[PageRecord]) -> Counter[str]:
+    """Store a batch; returns counts of new, updated, unchanged, duplicate, failed and not_modified."""
+    counts: Counter[str] = Counter()
+    for record in records:
+        counts[_store_one(session, record)] += 1
+        if record.etag or record.last_modified:
+            save_validators(session, record.requested_url, record.etag, record.last_modified)
+        session.flush()
+    return counts
+
+
+def _store_one(session: Session, record: PageRecord) -> str:
+    if record.outcome == "not_modified":
+        return "not_modified"
+    if record.outcome == "failed":
+        return _store_failure(session, record)
+    assert record.url is not None
+    existing = _by_url(session, record.url) or _by_url(session, record.requested_url)
+    original = None
+    if record.content_hash:
+        original = session.exec(
+            select(Document).where(
+                Document.content_hash == record.content_hash,
+                Document.fetch_status == "ok",
+                Document.url != record.url,
+            )
+        ).first()
+    if (
+        existing is not None
+        and existing.fetch_status in ("ok", "duplicate")
+        and existing.content_hash == record.content_hash
+    ):
+        existing.fetched_at = utcnow()
+        return "unchanged"
+    was_known_ok = existing is not None and existing.fetch_status == "ok"
+    document = existing or Document(url=record.url, source_id=record.source_id)
+    document.url = record.url
+    document.title = record.title
+    document.author = record.author
+    document.text = record.text
+    document.content_hash = record.content_hash
+    document.published_at = record.published_at or document.published_at
+    document.published_from = record.published_from
+    document.feed_title = record.feed_title or document.feed_title
+    document.feed_summary = record.feed_summary or document.feed_summary
+    document.http_status = record.http_status
+    document.last_error = None
+    document.retry_next_run = False
+    document.fetched_at = utcnow()
+    if original is not None and original.id != document.id:
+        document.fetch_status = "duplicate"
+        document.duplicate_of = original.id
+        outcome = "duplicate"
+    else:
+        document.fetch_status = "ok"
+        document.duplicate_of = None
+        outcome = "updated" if was_known_ok else "new"
+    session.add(document)
+    return outcome
+
+
+def _store_failure(session: Session, record: PageRecord) -> str:
+    existing = _by_url(session, record.requested_url)
+    if existing is not None and existing.fetch_status in ("ok", "duplicate"):
+        existing.last_error = record.error  # keep the good copy; remember why the refresh failed
+        return "failed"
+    document = existing or Document(url=record.requested_url, source_id=record.source_id)
+    document.fetch_status = "failed"
+    document.retry_next_run = record.transient
+    document.http_status = record.http_status
+    document.last_error = record.error
+    document.feed_title = record.feed_title or document.feed_title
+    document.fetched_at = utcnow()
+    session.add(document)
+    return "failed"
+
+
+def _by_url(session: Session, url: str) -> Document | None:
+    return session.exec(select(Document).where(Document.url == url)).first()
+
+
+def retryable_failures(session: Session) -> list[tuple[str, int | None]]:
+    """Failed documents worth another try: timeouts, resets, 429 and 5xx (not 404s or refusals)."""
+    rows = session.exec(
+        select(Document.url, Document.source_id).where(
+            Document.fetch_status == "failed", col(Document.retry_next_run).is_(True)
+        )
+    ).all()
+    return [(url, source_id) for url, source_id in rows]
+
+
+def validators_for(session: Session, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Stored (ETag, Last-Modified) per URL, for the URLs that have them."""
+    rows = session.exec(select(HttpCache).where(col(HttpCache.url).in_(urls))).all() if urls else []
+    return {row.url: (row.etag, row.last_modified) for row in rows}
+
+
+def save_validators(session: Session, url: str, etag: str | None, last_modified: str | None) -> None:
+    """Remember a URL's validators (insert or update)."""
+    row = session.get(HttpCache, url) or HttpCache(url=url)
+    row.etag, row.last_modified, row.checked_at = etag, last_modified, utcnow()
+    session.add(row)
+
+
+def document_counts(session: Session) -> dict[str, int]:
+    """Documents per fetch status."""
+    rows = session.exec(select(Document.fetch_status)).all()
+    return dict(Counter(rows))

@@ -1,0 +1,60 @@
+"""Pipeline runs: one row per run with its counts, errors and stage durations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from sqlmodel import Session, select
+
+from warehouse.schema import PipelineRun, utcnow
+
+
+@dataclass
+class RunSummary:
+    """What one run did; printed, stored in `pipeline_runs` and published as a Prefect artifact."""
+
+    run_id: int | None = None
+    status: str = "completed"
+    sources_ok: int = 0
+    sources_failed: int = 0
+    documents_new: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    documents_duplicate: int = 0
+    documents_failed: int = 0
+    not_modified: int = 0
+    events_new: int = 0
+    seconds: float = 0.0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def start_run(session: Session) -> int:
+    """Open a run row; returns its id."""
+    run = PipelineRun()
+    session.add(run)
+    session.flush()
+    assert run.id is not None
+    return run.id
+
+
+def finish_run(session: Session, summary: RunSummary) -> None:
+    """Write a run's summary into its row."""
+    run = session.get(PipelineRun, summary.run_id)
+    if run is None:
+        return
+    for name in (
+        "status", "sources_ok", "sources_failed", "documents_new", "documents_updated", "documents_unchanged",
+        "documents_duplicate", "documents_failed", "not_modified", "events_new", "errors", "durations",
+    ):
+        setattr(run, name, getattr(summary, name))
+    run.finished_at = utcnow()
+    session.add(run)
+
+
+def latest_runs(session: Session, limit: int = 10) -> list[PipelineRun]:
+    """The most recent runs, newest first."""
+    return list(session.exec(select(PipelineRun).order_by(PipelineRun.id.desc()).limit(limit)).all())  # type: ignore[union-attr]

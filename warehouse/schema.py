@@ -1,0 +1,163 @@
+"""The warehouse's tables (SQLModel).
+
+    sources ─< documents ─< event_mentions >─ events ─< alerts
+    http_cache (conditional-GET validators per URL)      pipeline_runs (one row per run)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC; always gives back timezone-aware UTC datetimes (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def when(*, index: bool = False, now: bool = False) -> Any:
+    """A timezone-aware UTC datetime column."""
+    column = Column(UTCDateTime(), index=index, nullable=not now)
+    if now:
+        return Field(default_factory=utcnow, sa_column=column)
+    return Field(default=None, sa_column=column)
+
+
+class Source(SQLModel, table=True):
+    """A configured feed, page or newsroom, with the outcome of its last fetch."""
+
+    __tablename__ = "sources"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=200)
+    kind: str = Field(max_length=20)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    selector: str | None = Field(default=None, sa_column=Column(Text))
+    last_fetched_at: datetime | None = when()
+    last_status: str | None = Field(default=None, max_length=20)  # ok | not_modified | failed
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    consecutive_failures: int = 0
+    items_last_seen: int = 0
+
+
+class HttpCache(SQLModel, table=True):
+    """Validators kept per URL so the next GET is conditional (a 304 costs nothing)."""
+
+    __tablename__ = "http_cache"
+    url: str = Field(sa_column=Column(Text, primary_key=True))
+    etag: str | None = Field(default=None, sa_column=Column(Text))
+    last_modified: str | None = Field(default=None, max_length=100)
+    checked_at: datetime = when(now=True)
+
+
+class Document(SQLModel, table=True):
+    """One article, by canonical URL; a failed fetch is kept with its reason, a syndicated copy points
+    at its original (`duplicate_of`)."""
+
+    __tablename__ = "documents"
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    source_id: int | None = Field(default=None, foreign_key="sources.id", index=True)
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    author: str | None = Field(default=None, max_length=300)
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    content_hash: str | None = Field(default=None, index=True, max_length=64)
+    published_at: datetime | None = when(index=True)
+    published_from: str | None = Field(default=None, max_length=20)  # json-ld | meta | time | feed
+    feed_title: str | None = Field(default=None, sa_column=Column(Text))
+    feed_summary: str | None = Field(default=None, sa_column=Column(Text))
+    fetch_status: str = Field(default="ok", max_length=20, index=True)  # ok | failed | duplicate
+    http_status: int | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    retry_next_run: bool = False  # the failure was transient (timeout, reset, 429, 5xx)
+    duplicate_of: int | None = Field(default=None, foreign_key="documents.id")
+    first_seen_at: datetime = when(now=True)
+    fetched_at: datetime | None = when()
+
+
+class Event(SQLModel, table=True):
+    """A real-world partnership, capacity or pricing event (filled by event extraction)."""
+
+    __tablename__ = "events"
+    id: str = Field(primary_key=True, max_length=64)
+    type: str = Field(index=True, max_length=20)
+    status: str = Field(max_length=20)
+    date: str = Field(index=True, max_length=10)
+    parties: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    amount_usd: float | None = None
+    capacity_mw: float | None = None
+    gpus: int | None = None
+    duration_years: float | None = None
+    impact_level: str | None = Field(default=None, max_length=10)
+    impact_score: float | None = None
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    model_version: str | None = Field(default=None, max_length=80)
+    created_at: datetime = when(now=True)
+
+
+class EventMention(SQLModel, table=True):
+    """A document that is a source of an event, with the sentence that states it."""
+
+    __tablename__ = "event_mentions"
+    __table_args__ = (UniqueConstraint("event_id", "document_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(foreign_key="events.id", index=True, max_length=64)
+    document_id: int = Field(foreign_key="documents.id", index=True)
+    evidence: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Alert(SQLModel, table=True):
+    """One alert per (event, rule), recorded before delivery (outbox)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("event_id", "rule"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(foreign_key="events.id", index=True, max_length=64)
+    rule: str = Field(max_length=100)
+    fired_at: datetime = when(now=True)
+    channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    delivery: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class PipelineRun(SQLModel, table=True):
+    """One pipeline run: its counts, errors and durations."""
+
+    __tablename__ = "pipeline_runs"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = when(now=True)
+    finished_at: datetime | None = when()
+    status: str = Field(default="running", max_length=20)  # running | completed | failed
+    sources_ok: int = 0
+    sources_failed: int = 0
+    documents_new: int = 0
+    documents_updated: int = 0
+    documents_unchanged: int = 0
+    documents_duplicate: int = 0
+    documents_failed: int = 0
+    not_modified: int = 0
+    events_new: int = 0
+    errors: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    durations: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
