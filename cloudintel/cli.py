@@ -44,7 +44,7 @@ FormatOption = Annotated[Format, typer.Option("--format", help="table for people
 
 def fail(message: str) -> NoReturn:
     """Print a one-line reason on stderr and exit 1."""
-    typer.echo(f"cloudintel: {message}", err=True)
+    typer.echo(f"cloudintel: {' '.join(message.split())}", err=True)
     raise typer.Exit(1)
 
 
@@ -52,7 +52,7 @@ def _settings() -> Settings:
     try:
         return Settings()
     except ValueError as exc:
-        fail(f"bad CLOUDINTEL_* environment setting: {exc}".splitlines()[0])
+        fail(f"bad CLOUDINTEL_* environment setting: {exc}")
 
 
 @app.command()

@@ -23,7 +23,7 @@ def summary_markdown(summary: RunSummary) -> str:
     lines += [f"| {label} | {getattr(summary, name)} |" for label, name in ROWS]
     if summary.errors:
         lines += ["", "## Failures", ""]
-        lines += [f"- `{_where(error)}`: {_escape(error.get('error', ''))}" for error in summary.errors]
+        lines += [f"- {_escape(_line(error))}" for error in summary.errors]
     return "\n".join(lines) + "\n"
 
 
@@ -31,12 +31,15 @@ def summary_text(summary: RunSummary) -> str:
     """The summary as aligned plain-text lines for stderr or stdout."""
     lines = [f"run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s"]
     lines += [f"  {label:<22}{getattr(summary, name):>6}" for label, name in ROWS]
-    lines += [f"  ! {_where(error)}: {error.get('error', '')}" for error in summary.errors]
+    lines += [f"  ! {_line(error)}" for error in summary.errors]
     return "\n".join(lines)
 
 
-def _where(error: dict[str, str]) -> str:
-    return error.get("source") or error.get("url") or "?"
+def _line(error: dict[str, str]) -> str:
+    """`source: message`, without repeating a URL the message already starts with."""
+    where = error.get("source") or error.get("url") or "?"
+    message = error.get("error", "")
+    return message if message.startswith(where) else f"{where}: {message}"
 
 
 def _escape(text: str) -> str:

@@ -196,7 +196,7 @@ class Fetcher:
                     raise _fetch_error(url, response.status_code, f"response of {declared} bytes is over the {cap}-byte cap")
                 chunks: list[bytes] = []
                 size = 0
-                if response.status_code == 200:
+                if response.status_code not in (204, 304):  # read error bodies too, so the connection is reused
                     for chunk in response.iter_bytes():
                         size += len(chunk)
                         if size > cap:

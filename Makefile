@@ -1,0 +1,35 @@
+# cloudintel: `make demo` runs the pipeline on the bundled sample corpus; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_HOME := $(CURDIR)/.cloudintel-demo
+
+.PHONY: install demo test lint unit clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install  ## serve the sample corpus on 127.0.0.1, run the daily pipeline once, print what it stored
+	rm -rf $(DEMO_HOME)
+	CLOUDINTEL_HOME=$(DEMO_HOME) $(BIN)/cloudintel demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint  ## lint, type-check, then the whole test suite (about 2 minutes)
+	$(BIN)/pytest
+
+unit: install  ## the fast tests only: no whole-flow runs
+	$(BIN)/pytest -m "not flow"
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,75 @@
+"""The `cloudintel` command as users run it: exit codes, streams, JSON, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def cloudintel(*args: str, home: Path, timeout: float = 240, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDINTEL_")}
+    environment.update(CLOUDINTEL_HOME=str(home), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="90", **env)
+    return subprocess.run(
+        [sys.executable, "-m", "cloudintel", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = cloudintel("--help", home=tmp_path)
+    assert result.returncode == 0
+    for command in ("run", "demo", "sources", "documents", "schedule"):
+        assert command in result.stdout
+
+
+def test_a_typo_in_the_sources_file_is_one_line_on_stderr_and_exit_1(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - name: a\n    kind: feed\n    ulr: https://x.example/f\n")
+    result = cloudintel("run", "--sources", str(sources), "--format", "json", home=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0
+    assert f"{sources}:4: unknown field 'ulr'; did you mean 'url'?" in result.stderr
+
+
+def test_an_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    result = cloudintel(
+        "sources", home=tmp_path, CLOUDINTEL_DATABASE_URL="postgresql+psycopg://u:secret@127.0.0.1:1/none"
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("cloudintel: cannot open the warehouse") and result.stderr.count("\n") == 1
+    assert "secret" not in result.stderr
+
+
+def test_query_commands_do_not_import_prefect(tmp_path: Path) -> None:
+    code = (
+        "import sys; from typer.testing import CliRunner; from cloudintel.cli import app; "
+        "r = CliRunner().invoke(app, ['sources', '--format', 'json']); "
+        "assert r.exit_code == 0, r.output; print(r.stdout.strip()); print('prefect' in sys.modules)"
+    )
+    env = {**os.environ, "CLOUDINTEL_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.split() == ["[]", "False"]
+
+
+@pytest.mark.flow
+def test_demo_json_puts_only_the_summary_on_stdout_and_sources_are_listed(tmp_path: Path) -> None:
+    result = cloudintel("demo", "--format", "json", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["documents_new"] == 27 and summary["documents_failed"] == 1
+    assert "Finished in state Completed" in result.stderr  # Prefect's logs went to stderr
+
+    listed = cloudintel("sources", "--format", "json", home=tmp_path)
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert rows["dcpulse"]["last_status"] == "recovered" and "malformed feed" in rows["dcpulse"]["last_error"]
+    assert rows["compute-ledger"]["documents"] == 9 and rows["selfemployed-openai-cloud"]["last_status"] == "ok"

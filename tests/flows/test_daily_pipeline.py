@@ -1,0 +1,100 @@
+"""The daily flow end to end: real HTTP on 127.0.0.1, a real SQLite warehouse, Prefect's test harness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from flows.daily import daily_pipeline
+from tests.conftest import CORPUS
+from tests.support.faultserver import FaultServer
+from warehouse.engine import session_scope
+from warehouse.schema import Document, PipelineRun, Source
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CLOUDINTEL_HOME", str(tmp_path))
+    monkeypatch.setenv("CLOUDINTEL_ALLOW_LOOPBACK", "1")
+    monkeypatch.setenv("CLOUDINTEL_READ_TIMEOUT", "2")
+    monkeypatch.setenv("CLOUDINTEL_RETRIES", "1")
+    monkeypatch.setenv("CLOUDINTEL_MAX_BYTES", "500000")
+    monkeypatch.setenv("CLOUDINTEL_RETRY_BACKOFF", "0.05")
+    monkeypatch.delenv("CLOUDINTEL_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def stored(home: Path) -> list[Document]:
+    with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
+        return list(session.exec(select(Document)).all())
+
+
+def test_corpus_run_stores_every_page_once_and_a_second_run_nothing(
+    home: Path, corpus_base_url: str, corpus_pages: dict[str, dict[str, object]]
+) -> None:
+    sources = str(CORPUS / "sources.yaml")
+    first = daily_pipeline(sources=sources, base_url=corpus_base_url)
+
+    documents = stored(home)
+    good = {d.url.rsplit("/", 1)[1].removesuffix(".html"): d for d in documents if d.fetch_status == "ok"}
+    failed = [d for d in documents if d.fetch_status == "failed"]
+    assert sorted(good) == sorted(corpus_pages)  # all 27 pages, each once
+    assert [d.url.rsplit("/", 1)[1] for d in failed] == ["podcast-gpu-shortage.html"]
+    assert "404" in (failed[0].last_error or "")
+    assert first["documents_new"] == 27 and first["documents_failed"] == 1
+    assert first["sources_ok"] == 6 and first["sources_failed"] == 0
+    assert any("podcast-gpu-shortage" in e.get("url", "") for e in first["errors"])  # type: ignore[union-attr]
+
+    for slug, expected in corpus_pages.items():
+        document = good[slug]
+        assert document.published_at is not None
+        assert document.published_at.isoformat().replace("+00:00", "Z") == str(expected["published"]).replace(
+            "+00:00", "Z"
+        ), slug
+        for phrase in expected["chrome"]:  # type: ignore[union-attr]
+            assert phrase not in (document.text or ""), f"{slug}: chrome {phrase!r} in the stored text"
+        for phrase in expected["body"]:  # type: ignore[union-attr]
+            assert phrase in (document.text or ""), f"{slug}: body {phrase!r} lost"
+
+    second = daily_pipeline(sources=sources, base_url=corpus_base_url)
+    assert second["documents_new"] == 0 and second["documents_updated"] == 0
+    assert second["not_modified"] == 6  # five feeds and the page source answer 304
+    assert len(stored(home)) == len(documents)
+    with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
+        runs = session.exec(select(PipelineRun).order_by(PipelineRun.id)).all()
+        assert [(r.status, r.documents_new) for r in runs] == [("completed", 27), ("completed", 0)]
+
+
+def test_broken_sources_never_fail_the_run(home: Path, fault_server: FaultServer, closed_port: int) -> None:
+    base = fault_server.base_url
+    sources = home / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        f"  - {{name: malformed, kind: feed, url: '{base}/malformed-feed.xml'}}\n"
+        f"  - {{name: html-not-feed, kind: feed, url: '{base}/html-feed.xml'}}\n"
+        f"  - {{name: dead-host, kind: feed, url: 'http://127.0.0.1:{closed_port}/feed.xml'}}\n"
+        f"  - {{name: pdf, kind: page, url: '{base}/pdf'}}\n"
+        f"  - {{name: too-big, kind: page, url: '{base}/big'}}\n"
+        f"  - {{name: undecodable, kind: page, url: '{base}/undecodable'}}\n"
+        f"  - {{name: loop, kind: page, url: '{base}/loop/a'}}\n"
+    )
+    summary = daily_pipeline(sources=str(sources))
+
+    assert summary["sources_ok"] == 5 and summary["sources_failed"] == 2
+    documents = {d.url.removeprefix(base): d for d in stored(home)}
+    assert documents["/good"].fetch_status == "ok"  # the item the malformed feed still gave
+    assert documents["/undecodable"].fetch_status == "ok" and "Norw" in (documents["/undecodable"].text or "")
+    reasons = {path: d.last_error or "" for path, d in documents.items() if d.fetch_status == "failed"}
+    assert "404" in reasons["/status/404"]
+    assert "not an HTML page" in reasons["/pdf"]
+    assert "cap" in reasons["/big"]
+    assert "redirect loop" in reasons["/loop/a"]
+    with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
+        by_name = {s.name: s for s in session.exec(select(Source)).all()}
+    assert by_name["malformed"].last_status == "recovered" and "malformed feed" in (by_name["malformed"].last_error or "")
+    assert by_name["html-not-feed"].last_status == "failed" and "HTML page" in (by_name["html-not-feed"].last_error or "")
+    assert by_name["dead-host"].last_status == "failed" and "ConnectError" in (by_name["dead-host"].last_error or "")
