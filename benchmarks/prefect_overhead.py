@@ -70,8 +70,12 @@ def main() -> None:
     print(f"| one task run, median of 3 x {args.tasks} | {statistics.median(per_task) * 1000:.1f} ms |")
     print(f"| 1,000 items as 1,000 tasks | {per_item[0]:.2f} s |")
     print(f"| 1,000 items as 10 tasks of 100 | {statistics.median(batched):.2f} s |")
-    print(f"| corpus run: {docs} article URLs, 6 sources, fetch + extract + store | {durations['total']:.2f} s |")
-    print(f"| corpus run: documents per second (after Prefect start) | {docs / float(durations['total']):.0f} |")
+    print(
+        f"| corpus run: {docs} article URLs, 6 sources, fetch + extract + store | {durations['total']:.2f} s |"
+    )
+    print(
+        f"| corpus run: documents per second (after Prefect start) | {docs / float(durations['total']):.0f} |"
+    )
 
 
 if __name__ == "__main__":

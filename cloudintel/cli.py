@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
 
@@ -128,7 +128,9 @@ def sources(output: FormatOption = Format.table) -> None:
 @app.command()
 def documents(
     output: FormatOption = Format.table,
-    status: Annotated[str | None, typer.Option(help="Only documents with this fetch status (ok, failed, duplicate).")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only documents with this fetch status (ok, failed, duplicate).")
+    ] = None,
 ) -> None:
     """List stored documents: publication date, status, title and URL."""
     from warehouse.engine import session_scope

@@ -1,13 +1,13 @@
 """Errors of cloudintel.
 
-    CloudintelError                 base: every expected failure, with a message that says what to do
-    ├── TransientError              may succeed if tried again (timeouts, 5xx, resets): retried
-    │   └── TransientFetchError
-    └── TerminalError               will fail the same way again (bad config, 404, refused URL): not retried
-        ├── ConfigError             a config file is missing or malformed (names file and line)
-        ├── FetchError              a URL could not be fetched for good (status, size cap, content type)
-        ├── BlockedURLError         a URL is refused by the outbound guard or robots.txt
-        └── WarehouseError          the warehouse cannot be opened or written
+CloudintelError                 base: every expected failure, with a message that says what to do
+├── TransientError              may succeed if tried again (timeouts, 5xx, resets): retried
+│   └── TransientFetchError
+└── TerminalError               will fail the same way again (bad config, 404, refused URL): not retried
+    ├── ConfigError             a config file is missing or malformed (names file and line)
+    ├── FetchError              a URL could not be fetched for good (status, size cap, content type)
+    ├── BlockedURLError         a URL is refused by the outbound guard or robots.txt
+    └── WarehouseError          the warehouse cannot be opened or written
 """
 
 from __future__ import annotations

@@ -28,7 +28,10 @@ def serve_daily(sources: Path, cron: str, settings: Settings) -> None:
     """Block, running `daily_pipeline` on `cron` (UTC) until interrupted."""
     load_sources(sources)  # refuse a bad file now, not at 06:00
     with prefect_server(settings) as api_url:
-        print(f"Prefect API at {api_url}; daily-pipeline scheduled '{cron}' (UTC). Ctrl-C stops.", file=sys.stderr)
+        print(
+            f"Prefect API at {api_url}; daily-pipeline scheduled '{cron}' (UTC). Ctrl-C stops.",
+            file=sys.stderr,
+        )
         from flows.daily import daily_pipeline
 
         daily_pipeline.serve(name="daily", cron=cron, parameters={"sources": str(sources)}, limit=1)
@@ -45,7 +48,17 @@ def prefect_server(settings: Settings) -> Iterator[str]:
     settings.home_dir.mkdir(parents=True, exist_ok=True)
     log = (settings.home_dir / "prefect-server.log").open("ab")
     process = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(SERVER_PORT)],
+        [
+            sys.executable,
+            "-m",
+            "prefect",
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(SERVER_PORT),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

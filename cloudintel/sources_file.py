@@ -94,7 +94,9 @@ def _source(node: yaml.Node, filename: str, base_url: str | None) -> SourceSpec:
         if field not in FIELDS:
             hint = difflib.get_close_matches(field, sorted(FIELDS), n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-            raise ConfigError(f"{at}: unknown field {field!r}{suggestion} (fields: {', '.join(sorted(FIELDS))})")
+            raise ConfigError(
+                f"{at}: unknown field {field!r}{suggestion} (fields: {', '.join(sorted(FIELDS))})"
+            )
         if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
             raise ConfigError(f"{at}: {field!r} must be a non-empty string")
         values[field] = str(value.value).strip()

@@ -12,11 +12,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sqlmodel import Session
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from sqlmodel import Session
 
 from cloudintel.settings import Settings
 from cloudintel.sources_file import SourceSpec, load_sources
@@ -31,7 +31,9 @@ from warehouse.sources import record_source_outcome, register_sources
 
 
 @task(name="read-source", cache_policy=NO_CACHE, retries=0)
-def read_source_task(spec: SourceSpec, source_id: int, fetcher: Fetcher, validators: Validators | None) -> SourceRead:
+def read_source_task(
+    spec: SourceSpec, source_id: int, fetcher: Fetcher, validators: Validators | None
+) -> SourceRead:
     """Fetch one source and list its article links (its own retries live in the HTTP client)."""
     return read_source(spec, source_id, fetcher, validators)
 
@@ -77,7 +79,9 @@ def run_pipeline(specs: list[SourceSpec], settings: Settings) -> RunSummary:
 
     with Fetcher(settings) as fetcher:
         stage = time.monotonic()
-        futures = [read_source_task.submit(s, ids[s.name], fetcher, feed_validators.get(s.url)) for s in specs]
+        futures = [
+            read_source_task.submit(s, ids[s.name], fetcher, feed_validators.get(s.url)) for s in specs
+        ]
         reads = [future.result() for future in futures]
         summary.durations["read_sources"] = round(time.monotonic() - stage, 3)
         items = _record_sources(db, reads, summary)
@@ -93,7 +97,9 @@ def run_pipeline(specs: list[SourceSpec], settings: Settings) -> RunSummary:
         for future, fetch_future in zip(stored, fetched, strict=True):
             counts.update(future.result())
             summary.errors += [
-                {"url": r.requested_url, "error": r.error or ""} for r in fetch_future.result() if r.outcome == "failed"
+                {"url": r.requested_url, "error": r.error or ""}
+                for r in fetch_future.result()
+                if r.outcome == "failed"
             ]
         summary.durations["fetch_extract_store"] = round(time.monotonic() - stage, 3)
 

@@ -34,7 +34,9 @@ class SourceRead:
     http_status: int | None = None
 
 
-def read_source(spec: SourceSpec, source_id: int, fetcher: Fetcher, validators: Validators | None) -> SourceRead:
+def read_source(
+    spec: SourceSpec, source_id: int, fetcher: Fetcher, validators: Validators | None
+) -> SourceRead:
     """Fetch a feed or newsroom listing (conditionally) and list its articles; a page lists itself."""
     if spec.kind == "page":
         return SourceRead(spec, source_id, "ok", items=[FeedItem(url=spec.url)])
@@ -58,7 +60,9 @@ def read_source(spec: SourceSpec, source_id: int, fetcher: Fetcher, validators: 
     links = extract_links(result.text(), result.final_url, spec.selector or "a[href]")
     read.items = [FeedItem(url=link) for link in links]
     read.status = "ok" if links else "failed"
-    read.error = None if links else f"{spec.url}: the selector {spec.selector!r} matched no article links; fix it"
+    read.error = (
+        None if links else f"{spec.url}: the selector {spec.selector!r} matched no article links; fix it"
+    )
     return read
 
 
@@ -67,7 +71,9 @@ def fetch_pages(
 ) -> list[PageRecord]:
     """Fetch article pages (conditionally) and extract their main text and metadata."""
     results = fetcher.fetch_many((item.url, validators.get(item.url)) for item, _ in items)
-    return [page_record(item, source_id, result) for (item, source_id), result in zip(items, results, strict=True)]
+    return [
+        page_record(item, source_id, result) for (item, source_id), result in zip(items, results, strict=True)
+    ]
 
 
 def page_record(item: FeedItem, source_id: int, result: FetchResult) -> PageRecord:
@@ -85,8 +91,9 @@ def page_record(item: FeedItem, source_id: int, result: FetchResult) -> PageReco
     if not result.ok:
         return record
     if result.content_type not in HTML_TYPES:
-        record.outcome, record.error = "failed", (
-            f"{item.url}: not an HTML page (Content-Type {result.content_type}); only articles are read"
+        record.outcome, record.error = (
+            "failed",
+            (f"{item.url}: not an HTML page (Content-Type {result.content_type}); only articles are read"),
         )
         return record
     article = parse_article(result.text(), result.final_url)
@@ -99,7 +106,9 @@ def page_record(item: FeedItem, source_id: int, result: FetchResult) -> PageReco
     record.text = article.text
     record.content_hash = content_hash(article.text)
     record.published_at = article.published or item.published
-    record.published_from = article.published_from if article.published else ("feed" if item.published else None)
+    record.published_from = (
+        article.published_from if article.published else ("feed" if item.published else None)
+    )
     record.etag, record.last_modified = result.validators.etag, result.validators.last_modified
     return record
 

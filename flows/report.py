@@ -19,7 +19,12 @@ ROWS = (
 
 def summary_markdown(summary: RunSummary) -> str:
     """The summary as a Markdown table plus its errors, each with what to do."""
-    lines = [f"# cloudintel run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s", "", "| | |", "|---|---:|"]
+    lines = [
+        f"# cloudintel run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s",
+        "",
+        "| | |",
+        "|---|---:|",
+    ]
     lines += [f"| {label} | {getattr(summary, name)} |" for label, name in ROWS]
     if summary.errors:
         lines += ["", "## Failures", ""]

@@ -38,8 +38,12 @@ def test_bare_list_and_newsroom_default_selector() -> None:
         ("sources:\n  - name: a\n    url: https://x.example/f\n", 2, "missing 'kind'"),
         ("sources:\n  - name: a\n    kind: feed\n    url: x.example/f\n", 2, "not an absolute http(s) URL"),
         ("sources:\n  - name: a\n    kind: feed\n    url: [1, 2]\n", 4, "must be a non-empty string"),
-        ("sources:\n  - name: a\n    kind: feed\n    url: https://x.example/f\n  - name: a\n    kind: page\n"
-         "    url: https://x.example/p\n", 5, "duplicate source name"),
+        (
+            "sources:\n  - name: a\n    kind: feed\n    url: https://x.example/f\n  - name: a\n    kind: page\n"
+            "    url: https://x.example/p\n",
+            5,
+            "duplicate source name",
+        ),
         ("sources:\n  - name: a\n    kind: feed\n     url: https://x.example/f\n", 4, "not valid YAML"),
         ("sources: {}\n", 1, "must be a list"),
         ("feeds:\n  - name: a\n", 1, "expected a top-level 'sources:' list"),
@@ -57,5 +61,5 @@ def test_mistakes_are_refused_with_line_and_reason(text: str, line: int, reason:
 
 
 def test_missing_file_says_which_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nope.yaml"):
+    with pytest.raises(ConfigError, match=r"nope\.yaml"):
         load_sources(tmp_path / "nope.yaml")

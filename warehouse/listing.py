@@ -9,8 +9,10 @@ from warehouse.schema import Document, Source
 
 def list_documents(session: Session, status: str | None = None) -> list[dict[str, str | None]]:
     """Documents, oldest publication first, with their source's name."""
-    query = select(Document, Source.name).join(Source, isouter=True).order_by(
-        col(Document.published_at).is_(None), col(Document.published_at), col(Document.id)
+    query = (
+        select(Document, Source.name)
+        .join(Source, isouter=True)
+        .order_by(col(Document.published_at).is_(None), col(Document.published_at), col(Document.id))
     )
     if status:
         query = query.where(Document.fetch_status == status)

@@ -47,8 +47,18 @@ def finish_run(session: Session, summary: RunSummary) -> None:
     if run is None:
         return
     for name in (
-        "status", "sources_ok", "sources_failed", "documents_new", "documents_updated", "documents_unchanged",
-        "documents_duplicate", "documents_failed", "not_modified", "events_new", "errors", "durations",
+        "status",
+        "sources_ok",
+        "sources_failed",
+        "documents_new",
+        "documents_updated",
+        "documents_unchanged",
+        "documents_duplicate",
+        "documents_failed",
+        "not_modified",
+        "events_new",
+        "errors",
+        "durations",
     ):
         setattr(run, name, getattr(summary, name))
     run.finished_at = utcnow()

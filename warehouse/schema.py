@@ -1,13 +1,12 @@
 """The warehouse's tables (SQLModel).
 
-    sources ─< documents ─< event_mentions >─ events ─< alerts
-    http_cache (conditional-GET validators per URL)      pipeline_runs (one row per run)
+sources ─< documents ─< event_mentions >─ events ─< alerts
+http_cache (conditional-GET validators per URL)      pipeline_runs (one row per run)
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
@@ -39,7 +38,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def when(*, index: bool = False, now: bool = False) -> Any:
     """A timezone-aware UTC datetime column."""
-    column = Column(UTCDateTime(), index=index, nullable=not now)
+    column: Column[datetime] = Column(UTCDateTime(), index=index, nullable=not now)
     if now:
         return Field(default_factory=utcnow, sa_column=column)
     return Field(default=None, sa_column=column)

@@ -27,7 +27,9 @@ def register_sources(session: Session, specs: list[tuple[str, str, str, str | No
     """Insert or update sources given as (name, kind, url, selector); returns their ids by name."""
     ids: dict[str, int] = {}
     for name, kind, url, selector in specs:
-        source = session.exec(select(Source).where(Source.name == name)).first() or Source(name=name, kind=kind, url=url)
+        source = session.exec(select(Source).where(Source.name == name)).first() or Source(
+            name=name, kind=kind, url=url
+        )
         source.kind, source.url, source.selector = kind, url, selector
         session.add(source)
         session.flush()
@@ -36,7 +38,9 @@ def register_sources(session: Session, specs: list[tuple[str, str, str, str | No
     return ids
 
 
-def record_source_outcome(session: Session, source_id: int, status: str, error: str | None, items: int) -> None:
+def record_source_outcome(
+    session: Session, source_id: int, status: str, error: str | None, items: int
+) -> None:
     """Remember how a source's last fetch went; failures in a row are counted."""
     source = session.get(Source, source_id)
     if source is None:

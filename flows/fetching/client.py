@@ -193,16 +193,25 @@ class Fetcher:
             with self.client.stream("GET", url, headers=headers) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > cap:
-                    raise _fetch_error(url, response.status_code, f"response of {declared} bytes is over the {cap}-byte cap")
+                    raise _fetch_error(
+                        url, response.status_code, f"response of {declared} bytes is over the {cap}-byte cap"
+                    )
                 chunks: list[bytes] = []
                 size = 0
-                if response.status_code not in (204, 304):  # read error bodies too, so the connection is reused
+                if response.status_code not in (
+                    204,
+                    304,
+                ):  # read error bodies too, so the connection is reused
                     for chunk in response.iter_bytes():
                         size += len(chunk)
                         if size > cap:
-                            raise _fetch_error(url, 200, f"response is over the {cap}-byte cap (CLOUDINTEL_MAX_BYTES)")
+                            raise _fetch_error(
+                                url, 200, f"response is over the {cap}-byte cap (CLOUDINTEL_MAX_BYTES)"
+                            )
                         if time.monotonic() > deadline:
-                            raise _transient(url, None, f"response took over {self.settings.total_timeout:.0f} s")
+                            raise _transient(
+                                url, None, f"response took over {self.settings.total_timeout:.0f} s"
+                            )
                         chunks.append(chunk)
                 return _Response(response.status_code, response.headers, b"".join(chunks))
         except httpx.TimeoutException as exc:
@@ -210,7 +219,9 @@ class Fetcher:
         except httpx.DecodingError as exc:
             raise _fetch_error(url, None, f"undecodable compressed body ({exc})") from exc
         except (httpx.TransportError, httpx.StreamError) as exc:
-            raise _transient(url, None, f"connection failed ({type(exc).__name__}: {exc or 'no detail'})") from exc
+            raise _transient(
+                url, None, f"connection failed ({type(exc).__name__}: {exc or 'no detail'})"
+            ) from exc
 
     def _result(self, url: str, final_url: str, response: _Response) -> FetchResult:
         status = response.status
@@ -219,7 +230,9 @@ class Fetcher:
         if status == 429 or status >= 500:
             raise _transient(url, status, f"server answered {status}", _retry_after(response.headers))
         if status != 200:
-            advice = "the page is gone; remove it from the source" if status in (404, 410) else "check the URL"
+            advice = (
+                "the page is gone; remove it from the source" if status in (404, 410) else "check the URL"
+            )
             raise _fetch_error(url, status, f"server answered {status}; {advice}")
         content_type = response.headers.get("content-type", "")
         mime, _, params = content_type.partition(";")
@@ -281,5 +294,7 @@ def _fetch_error(url: str, status: int | None, reason: str) -> FetchError:
     return FetchError(f"{url}: {reason}", status)
 
 
-def _transient(url: str, status: int | None, reason: str, retry_after: float | None = None) -> TransientFetchError:
+def _transient(
+    url: str, status: int | None, reason: str, retry_after: float | None = None
+) -> TransientFetchError:
     return TransientFetchError(f"{url}: {reason}; retried, and tried again next run", status, retry_after)

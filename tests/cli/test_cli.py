@@ -13,7 +13,9 @@ import pytest
 
 def cloudintel(*args: str, home: Path, timeout: float = 240, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDINTEL_")}
-    environment.update(CLOUDINTEL_HOME=str(home), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="90", **env)
+    environment.update(
+        CLOUDINTEL_HOME=str(home), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="90", **env
+    )
     return subprocess.run(
         [sys.executable, "-m", "cloudintel", *args],
         capture_output=True,
@@ -46,7 +48,9 @@ def test_an_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
         "sources", home=tmp_path, CLOUDINTEL_DATABASE_URL="postgresql+psycopg://u:secret@127.0.0.1:1/none"
     )
     assert result.returncode == 1
-    assert result.stderr.startswith("cloudintel: cannot open the warehouse") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("cloudintel: cannot open the warehouse") and result.stderr.count("\n") == 1
+    )
     assert "secret" not in result.stderr
 
 
@@ -72,4 +76,6 @@ def test_demo_json_puts_only_the_summary_on_stdout_and_sources_are_listed(tmp_pa
     listed = cloudintel("sources", "--format", "json", home=tmp_path)
     rows = {row["name"]: row for row in json.loads(listed.stdout)}
     assert rows["dcpulse"]["last_status"] == "recovered" and "malformed feed" in rows["dcpulse"]["last_error"]
-    assert rows["compute-ledger"]["documents"] == 9 and rows["selfemployed-openai-cloud"]["last_status"] == "ok"
+    assert (
+        rows["compute-ledger"]["documents"] == 9 and rows["selfemployed-openai-cloud"]["last_status"] == "ok"
+    )

@@ -95,6 +95,12 @@ def test_broken_sources_never_fail_the_run(home: Path, fault_server: FaultServer
     assert "redirect loop" in reasons["/loop/a"]
     with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
         by_name = {s.name: s for s in session.exec(select(Source)).all()}
-    assert by_name["malformed"].last_status == "recovered" and "malformed feed" in (by_name["malformed"].last_error or "")
-    assert by_name["html-not-feed"].last_status == "failed" and "HTML page" in (by_name["html-not-feed"].last_error or "")
-    assert by_name["dead-host"].last_status == "failed" and "ConnectError" in (by_name["dead-host"].last_error or "")
+    assert by_name["malformed"].last_status == "recovered" and "malformed feed" in (
+        by_name["malformed"].last_error or ""
+    )
+    assert by_name["html-not-feed"].last_status == "failed" and "HTML page" in (
+        by_name["html-not-feed"].last_error or ""
+    )
+    assert by_name["dead-host"].last_status == "failed" and "ConnectError" in (
+        by_name["dead-host"].last_error or ""
+    )

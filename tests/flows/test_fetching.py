@@ -24,7 +24,9 @@ def test_good_page_is_fetched_with_its_validators(settings: Settings, fault_serv
     assert result.validators.etag == '"good-v1"'
 
 
-def test_conditional_get_with_a_matching_etag_gives_not_modified(settings: Settings, corpus_base_url: str) -> None:
+def test_conditional_get_with_a_matching_etag_gives_not_modified(
+    settings: Settings, corpus_base_url: str
+) -> None:
     url = f"{corpus_base_url}/feeds/cloudwire.xml"
     first = fetch(settings, url)
     again = fetch(settings, url, first.validators)
@@ -33,14 +35,18 @@ def test_conditional_get_with_a_matching_etag_gives_not_modified(settings: Setti
 
 
 @pytest.mark.parametrize("status", [404, 410])
-def test_gone_pages_fail_once_without_retry(settings: Settings, fault_server: FaultServer, status: int) -> None:
+def test_gone_pages_fail_once_without_retry(
+    settings: Settings, fault_server: FaultServer, status: int
+) -> None:
     result = fetch(settings, f"{fault_server.base_url}/status/{status}")
     assert result.outcome == "failed" and result.status == status and not result.transient
     assert f"server answered {status}" in (result.error or "")
     assert fault_server.hits[f"/status/{status}"] == 1
 
 
-def test_server_error_is_retried_then_reported_as_transient(settings: Settings, fault_server: FaultServer) -> None:
+def test_server_error_is_retried_then_reported_as_transient(
+    settings: Settings, fault_server: FaultServer
+) -> None:
     result = fetch(settings, f"{fault_server.base_url}/status/500")
     assert result.outcome == "failed" and result.transient and result.status == 500
     assert fault_server.hits["/status/500"] == settings.retries + 1
@@ -71,7 +77,9 @@ def test_slow_drip_is_cut_at_the_total_timeout(settings: Settings, fault_server:
     assert time.monotonic() - started < (settings.total_timeout + 1) * (settings.retries + 1) + 1
 
 
-def test_connection_reset_mid_body_is_a_transient_failure(settings: Settings, fault_server: FaultServer) -> None:
+def test_connection_reset_mid_body_is_a_transient_failure(
+    settings: Settings, fault_server: FaultServer
+) -> None:
     result = fetch(settings, f"{fault_server.base_url}/reset")
     assert result.outcome == "failed" and result.transient
     assert "connection failed" in (result.error or "")
@@ -94,7 +102,9 @@ def test_redirect_is_followed_and_final_url_kept(settings: Settings, fault_serve
 
 
 @pytest.mark.parametrize("path", ["/big", "/big-chunked", "/gzip-bomb"])
-def test_response_over_the_size_cap_is_refused(settings: Settings, fault_server: FaultServer, path: str) -> None:
+def test_response_over_the_size_cap_is_refused(
+    settings: Settings, fault_server: FaultServer, path: str
+) -> None:
     result = fetch(settings, f"{fault_server.base_url}{path}")
     assert result.outcome == "failed" and "cap" in (result.error or "")
     assert not result.transient

@@ -22,8 +22,20 @@ def resolver_to(*addresses: str):
 
 @pytest.mark.parametrize(
     "address",
-    ["10.0.0.5", "172.16.3.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "224.0.0.1", "240.0.0.1",
-     "0.0.0.0", "fe80::1", "fc00::1", "::ffff:10.0.0.1", "ff02::1"],
+    [
+        "10.0.0.5",
+        "172.16.3.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "224.0.0.1",
+        "240.0.0.1",
+        "0.0.0.0",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:10.0.0.1",
+        "ff02::1",
+    ],
 )
 def test_non_public_addresses_are_always_refused(address: str) -> None:
     with pytest.raises(BlockedURLError, match="always refused"):
@@ -39,10 +51,14 @@ def test_loopback_needs_the_allow_loopback_setting(address: str) -> None:
 
 def test_a_name_with_one_private_address_among_public_ones_is_refused() -> None:
     with pytest.raises(BlockedURLError):
-        check_url("http://news.example/", allow_loopback=False, resolver=resolver_to("93.184.216.34", "10.0.0.1"))
+        check_url(
+            "http://news.example/", allow_loopback=False, resolver=resolver_to("93.184.216.34", "10.0.0.1")
+        )
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/x", "file:///etc/passwd", "gopher://x/", "http:///nohost"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/x", "file:///etc/passwd", "gopher://x/", "http:///nohost"]
+)
 def test_only_http_and_https_with_a_host(url: str) -> None:
     with pytest.raises(BlockedURLError):
         check_url(url, allow_loopback=True, resolver=resolver_to("93.184.216.34"))
@@ -60,7 +76,11 @@ def test_redirect_to_a_private_address_is_refused_before_connecting(
 
     with Fetcher(settings, resolver=loopback_only) as fetcher:
         result = fetcher.fetch(f"{fault_server.base_url}/to-private")
-    assert result.outcome == "failed" and "10.1.2.3" in (result.error or "") and "private" in (result.error or "")
+    assert (
+        result.outcome == "failed"
+        and "10.1.2.3" in (result.error or "")
+        and "private" in (result.error or "")
+    )
 
 
 def test_loopback_is_refused_by_default(fault_server: FaultServer, tmp_path) -> None:

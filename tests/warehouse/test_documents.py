@@ -23,8 +23,15 @@ def db(tmp_path: Path) -> str:
 
 def ok(url: str, text: str = TEXT, **extra: object) -> PageRecord:
     return PageRecord(
-        requested_url=url, source_id=None, outcome="ok", url=url, title="t", text=text,
-        content_hash=content_hash(text), published_at=datetime(2025, 5, 15, 12, tzinfo=UTC), **extra,
+        requested_url=url,
+        source_id=None,
+        outcome="ok",
+        url=url,
+        title="t",
+        text=text,
+        content_hash=content_hash(text),
+        published_at=datetime(2025, 5, 15, 12, tzinfo=UTC),
+        **extra,
     )
 
 
@@ -67,20 +74,40 @@ def test_syndicated_copy_under_another_url_is_a_duplicate(db: str) -> None:
 
 
 def test_failure_is_recorded_with_its_reason_and_retried_only_if_transient(db: str) -> None:
-    gone = PageRecord(requested_url="http://a.example/gone", source_id=None, outcome="failed", http_status=404,
-                      error="server answered 404")
-    slow = PageRecord(requested_url="http://a.example/slow", source_id=None, outcome="failed",
-                      error="timed out", transient=True)
+    gone = PageRecord(
+        requested_url="http://a.example/gone",
+        source_id=None,
+        outcome="failed",
+        http_status=404,
+        error="server answered 404",
+    )
+    slow = PageRecord(
+        requested_url="http://a.example/slow",
+        source_id=None,
+        outcome="failed",
+        error="timed out",
+        transient=True,
+    )
     assert store(db, gone, slow) == {"failed": 2}
     assert {d.url: d.last_error for d in documents(db)} == {
-        "http://a.example/gone": "server answered 404", "http://a.example/slow": "timed out"}
+        "http://a.example/gone": "server answered 404",
+        "http://a.example/slow": "timed out",
+    }
     with session_scope(db) as session:
         assert retryable_failures(session) == [("http://a.example/slow", None)]
 
 
 def test_a_failed_page_that_later_succeeds_becomes_one_good_document(db: str) -> None:
-    store(db, PageRecord(requested_url="http://a.example/1", source_id=None, outcome="failed", error="reset",
-                         transient=True))
+    store(
+        db,
+        PageRecord(
+            requested_url="http://a.example/1",
+            source_id=None,
+            outcome="failed",
+            error="reset",
+            transient=True,
+        ),
+    )
     assert store(db, ok("http://a.example/1")) == {"new": 1}
     [doc] = documents(db)
     assert doc.fetch_status == "ok" and doc.last_error is None and not doc.retry_next_run
@@ -97,4 +124,5 @@ def test_validators_are_kept_per_url(db: str) -> None:
     store(db, ok("http://a.example/1", etag='"v1"', last_modified="Mon, 03 Nov 2025 17:40:00 GMT"))
     with session_scope(db) as session:
         assert validators_for(session, ["http://a.example/1", "http://a.example/2"]) == {
-            "http://a.example/1": ('"v1"', "Mon, 03 Nov 2025 17:40:00 GMT")}
+            "http://a.example/1": ('"v1"', "Mon, 03 Nov 2025 17:40:00 GMT")
+        }
