@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_HOME := $(CURDIR)/.cloudintel-demo
 
-.PHONY: install demo test lint unit clean
+.PHONY: install demo test test-postgres lint unit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint  ## lint, type-check, then the whole test suite (about 2 minutes)
-	$(BIN)/pytest
+test: lint  ## lint, type-check, then the test suite on SQLite (about 2 minutes)
+	$(BIN)/pytest -m "not postgres"
 
-unit: install  ## the fast tests only: no whole-flow runs
-	$(BIN)/pytest -m "not flow"
+test-postgres: install  ## the warehouse and flow tests again on a real PostgreSQL (server binaries or CLOUDINTEL_TEST_POSTGRES_URL)
+	$(BIN)/pytest -m postgres
+
+unit: install  ## the fast tests only: no whole-flow runs, no PostgreSQL
+	$(BIN)/pytest -m "not flow and not postgres"
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache *.egg-info

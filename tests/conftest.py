@@ -12,6 +12,7 @@ import pytest
 from cloudintel.corpus_server import serve_corpus
 from cloudintel.settings import Settings
 from tests.support.faultserver import FaultServer
+from tests.support.postgres import fresh_database, postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "cloudintel" / "corpus"
@@ -58,3 +59,18 @@ def settings(tmp_path: Path) -> Settings:
         retries=1,
         retry_backoff=0.05,
     )
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A PostgreSQL server for the whole session (see tests/support/postgres.py)."""
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty warehouse URL: SQLite in tmp_path, and (marked `postgres`) a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'warehouse.db'}"
+    return fresh_database(request.getfixturevalue("postgres_admin_url"))

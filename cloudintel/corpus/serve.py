@@ -145,6 +145,11 @@ class CorpusServer(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), CorpusHandler)
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
 
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+        """A client hanging up mid-request is normal for a crawler: log it only when not quiet."""
+        if not self.quiet:
+            super().handle_error(request, client_address)
+
 
 def make_server(directory: str | Path = HERE, port: int = 0, quiet: bool = True) -> CorpusServer:
     """Bind the server (not yet serving). ``port=0`` picks a free port."""

@@ -17,29 +17,29 @@ pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
 
 @pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
     monkeypatch.setenv("CLOUDINTEL_HOME", str(tmp_path))
     monkeypatch.setenv("CLOUDINTEL_ALLOW_LOOPBACK", "1")
     monkeypatch.setenv("CLOUDINTEL_READ_TIMEOUT", "2")
     monkeypatch.setenv("CLOUDINTEL_RETRIES", "1")
     monkeypatch.setenv("CLOUDINTEL_MAX_BYTES", "500000")
     monkeypatch.setenv("CLOUDINTEL_RETRY_BACKOFF", "0.05")
-    monkeypatch.delenv("CLOUDINTEL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CLOUDINTEL_DATABASE_URL", database_url)
     return tmp_path
 
 
-def stored(home: Path) -> list[Document]:
-    with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
+def stored(database_url: str) -> list[Document]:
+    with session_scope(database_url) as session:
         return list(session.exec(select(Document)).all())
 
 
 def test_corpus_run_stores_every_page_once_and_a_second_run_nothing(
-    home: Path, corpus_base_url: str, corpus_pages: dict[str, dict[str, object]]
+    home: Path, database_url: str, corpus_base_url: str, corpus_pages: dict[str, dict[str, object]]
 ) -> None:
     sources = str(CORPUS / "sources.yaml")
     first = daily_pipeline(sources=sources, base_url=corpus_base_url)
 
-    documents = stored(home)
+    documents = stored(database_url)
     good = {d.url.rsplit("/", 1)[1].removesuffix(".html"): d for d in documents if d.fetch_status == "ok"}
     failed = [d for d in documents if d.fetch_status == "failed"]
     assert sorted(good) == sorted(corpus_pages)  # all 27 pages, each once
@@ -63,13 +63,15 @@ def test_corpus_run_stores_every_page_once_and_a_second_run_nothing(
     second = daily_pipeline(sources=sources, base_url=corpus_base_url)
     assert second["documents_new"] == 0 and second["documents_updated"] == 0
     assert second["not_modified"] == 6  # five feeds and the page source answer 304
-    assert len(stored(home)) == len(documents)
-    with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
+    assert len(stored(database_url)) == len(documents)
+    with session_scope(database_url) as session:
         runs = session.exec(select(PipelineRun).order_by(PipelineRun.id)).all()
         assert [(r.status, r.documents_new) for r in runs] == [("completed", 27), ("completed", 0)]
 
 
-def test_broken_sources_never_fail_the_run(home: Path, fault_server: FaultServer, closed_port: int) -> None:
+def test_broken_sources_never_fail_the_run(
+    home: Path, database_url: str, fault_server: FaultServer, closed_port: int
+) -> None:
     base = fault_server.base_url
     sources = home / "sources.yaml"
     sources.write_text(
@@ -85,7 +87,7 @@ def test_broken_sources_never_fail_the_run(home: Path, fault_server: FaultServer
     summary = daily_pipeline(sources=str(sources))
 
     assert summary["sources_ok"] == 5 and summary["sources_failed"] == 2
-    documents = {d.url.removeprefix(base): d for d in stored(home)}
+    documents = {d.url.removeprefix(base): d for d in stored(database_url)}
     assert documents["/good"].fetch_status == "ok"  # the item the malformed feed still gave
     assert documents["/undecodable"].fetch_status == "ok" and "Norw" in (documents["/undecodable"].text or "")
     reasons = {path: d.last_error or "" for path, d in documents.items() if d.fetch_status == "failed"}
@@ -93,7 +95,7 @@ def test_broken_sources_never_fail_the_run(home: Path, fault_server: FaultServer
     assert "not an HTML page" in reasons["/pdf"]
     assert "cap" in reasons["/big"]
     assert "redirect loop" in reasons["/loop/a"]
-    with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
+    with session_scope(database_url) as session:
         by_name = {s.name: s for s in session.exec(select(Source)).all()}
     assert by_name["malformed"].last_status == "recovered" and "malformed feed" in (
         by_name["malformed"].last_error or ""

@@ -17,8 +17,8 @@ TEXT = "CoreWeave signed a $4 billion expansion with OpenAI, people familiar wit
 
 
 @pytest.fixture()
-def db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'w.db'}"
+def db(database_url: str) -> str:
+    return database_url
 
 
 def ok(url: str, text: str = TEXT, **extra: object) -> PageRecord:
