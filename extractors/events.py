@@ -1,0 +1,387 @@
+"""Detect partnership, capacity and pricing events in one article (../shared/spec/events.md §1–2).
+
+An article is a source only of the events that are its subject, so only its lede (the first two
+real paragraphs) is read, and an event must involve an organization its headline names. Per
+sentence: clauses that recall earlier events ("after it changed ...", "since 2019") are set aside;
+organizations used as product names ("Nvidia GPUs", "Nvidia-backed") are not parties; then
+trigger patterns decide the type: a price change, a deal between two or more organizations, or
+capacity of one organization's own. Facts come from the sentence that states the event (its
+evidence), so figures of other deals in the same article are not taken. Genres that are never
+events by the guide (opinion, earnings, lawsuits) are recognised from the headline and first
+sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from extractors.entities import OrganizationIndex, OrgMention
+from extractors.quantities import find_chips, find_durations, find_money, find_percents, find_power
+from extractors.sentences import Sentence, lede
+
+EVENT_TYPES = ("partnership", "capacity", "pricing")
+STATUS_RANK = {"in_talks": 0, "reported": 1, "announced": 2}
+MIN_DEAL_USD = 1_000_000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One event as one article states it (a mention); clustering merges mentions into events."""
+
+    type: str
+    parties: tuple[str, ...]
+    status: str
+    date: date
+    evidence: str
+    amount_usd: float | None = None
+    capacity_mw: float | None = None
+    gpus: int | None = None
+    duration_years: float | None = None
+    price_change_pct: float | None = None
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_C = r"(?:[^.;]|(?<=\d)\.(?=\d))"  # any character within a sentence clause
+_GAP = _C + "{0,80}?"
+_DEAL = (
+    r"(?:deals?|agreements?|contracts?|pacts?|partnerships?|alliances?|memorand(?:um|a) of understanding|"
+    r"letters? of intent|joint ventures?|tie-ups?|collaborations?|arrangements?|commitments?)"
+)
+_COMPUTE = (
+    r"(?:infrastructure|capacity|compute|computing|gpus?|tpus?|chips?|accelerators?|data ?cent(?:er|re)s?|"
+    r"servers?|cloud|power|electricity|systems|clusters?|supercomputers?|\d+(?:\.\d+)?\s?[gm]w\b|gigawatts?|"
+    r"megawatts?)"
+)
+PARTNERSHIP = _rx(
+    rf"\b(?:sign(?:s|ed|ing)?|strik(?:e|es|ing)|struck|ink(?:s|ed)?|seal(?:s|ed)?|clinch(?:es|ed)?|reach(?:es|ed)?|"
+    rf"enter(?:s|ed)? into|finali[sz](?:e|es|ed)|announc(?:e|es|ed)|agree(?:s|d)? on){_GAP}\b{_DEAL}",
+    rf"\b(?:expand(?:s|ed|ing)?|extend(?:s|ed|ing)?|deepen(?:s|ed|ing)?|broaden(?:s|ed)?|renew(?:s|ed)?|"
+    rf"restructur(?:e|es|ed|ing)|rework(?:s|ed)?|revis(?:e|es|ed)|amend(?:s|ed)?|terminat(?:e|es|ed)|"
+    rf"scrap(?:s|ped)?|end(?:s|ed)?)\b{_GAP}\b{_DEAL}",
+    rf"\b(?:expansion|extension|renewal|restructuring|termination|revision)\s+of\b{_GAP}\b{_DEAL}",
+    r"\b(?:deal|agreement|contract|pact)s?\s+with\b",
+    r"\bagree(?:s|d)?\s+to\b",
+    r"\b(?:partner(?:s|ed|ing)?|team(?:s|ed)? up|join(?:s|ed)? forces|collaborat(?:e|es|ed|ing))\s+with\b",
+    rf"\binvest(?:s|ed|ing|ment)?\b{_C}{{0,60}}?\bin\b(?!\s+\d{{4}})",
+    rf"\b(?:put|puts|putting|pour(?:s|ed)?|inject(?:s|ed)?|plough(?:s|ed)?|plow(?:s|ed)?)\b{_C}{{0,40}}?\binto\b",
+    r"\b(?:choos(?:e|es|ing)|chose|chosen|pick(?:s|ed)?|select(?:s|ed)?|name(?:s|d)?|tap(?:s|ped)?|appoint(?:s|ed)?|"
+    rf"add(?:s|ed|ing)?)\b{_C}{{0,60}}?\bas\b{_C}{{0,40}}?\b(?:partner|provider|supplier|vendor|customer)s?\b",
+    rf"\b(?:buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|rent(?:s|ed|ing)?|leas(?:e|es|ed|ing)|procur(?:e|es|ed)|"
+    rf"source(?:s|d)?|secur(?:e|es|ed))\b{_C}{{0,60}}?\b{_COMPUTE}{_C}{{0,40}}?\bfrom\b",
+    rf"\b(?:suppl(?:y|ies|ied)|provid(?:e|es|ed)|deliver(?:s|ed)?|deploy(?:s|ed)?|build(?:s)?|host(?:s|ed)?|"
+    rf"develop(?:s|ed)?|offer(?:s|ed)?|run(?:s)?)\b{_C}{{0,80}}?\b{_COMPUTE}{_C}{{0,60}}?\b(?:for|to)\b",
+    rf"\b(?:jointly|together)\b{_C}{{0,30}}?\b(?:deploy|build|develop|invest|launch|fund)",
+    r"\b(?:launch(?:es|ed)?|unveil(?:s|ed)?|form(?:s|ed)?|creat(?:e|es|ed)|establish(?:es|ed)?|set(?:s)? up)\b"
+    rf"{_C}{{0,40}}?\b(?:joint venture|venture|consortium|partnership|alliance)\b",
+    rf"\bno longer\b{_C}{{0,40}}?\bexclusive\b",
+    rf"\bexclusiv(?:e|ity)\b{_C}{{0,60}}?\b(?:ends?|ended|ending|replac\w+|loosen\w*|drop\w*|scrap\w*|lapse\w*)\b",
+    r"\b(?:ends?|ended|ending|replac\w+|loosen\w*|drop\w*|scrap\w*|gives? up|gave up|giving up)\b"
+    rf"{_C}{{0,40}}?\bexclusiv",
+    r"\bright of first refusal\b",
+    r"\b(?:revised|new|amended|updated) terms\b",
+    rf"\b(?:win|wins|won|land(?:s|ed)?)\b{_C}{{0,40}}?\b(?:business|contract|deal|order|customer)s?\b",
+)
+CAPACITY = _rx(
+    r"\b(?:build(?:s|ing)?|built|construct(?:s|ing|ed)?|develop(?:s|ing|ed)?|open(?:s|ed|ing)?|launch(?:es|ed|ing)?|"
+    r"plan(?:s|ned|ning)?|unveil(?:s|ed)?|announc(?:e|es|ed)|break(?:s)? ground|broke ground|expand(?:s|ed|ing)?|"
+    r"add(?:s|ed|ing)?|bring(?:s|ing)?|brought|switch(?:es|ed)? on|turn(?:s|ed)? on|complet(?:e|es|ed)|"
+    rf"finish(?:es|ed)?|order(?:s|ed)?|deploy(?:s|ed|ing)?|invest(?:s|ed|ing)?)\b{_C}{{0,100}}?"
+    r"\b(?:data ?cent(?:er|re)s?|campus(?:es)?|clusters?|supercomputers?|regions?|facilit(?:y|ies)|"
+    r"gigawatts?|megawatts?|\d+(?:\.\d+)?\s?[gm]w|capacity|gpus|accelerators|tpus|chips)\b",
+    r"\b(?:come|comes|came|coming|go|goes|went|brought|bring\w*|be|is|are)\s+online\b",
+)
+_PRICE = r"(?:price|prices|pricing|rates?|fees?|charges?)"
+PRICING = _rx(
+    rf"\b(?:cut(?:s|ting)?|lower(?:s|ed|ing)?|reduc(?:e|es|ed|ing)|slash(?:es|ed|ing)?|trim(?:s|med|ming)?|"
+    rf"drop(?:s|ped|ping)?|halv(?:e|es|ed|ing)|rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|hik(?:e|es|ed|ing)|"
+    rf"discount(?:s|ed|ing)?)\b{_C}{{0,60}}?\b{_PRICE}\b",
+    rf"\b{_PRICE}\b{_C}{{0,40}}?\b(?:cuts?|reductions?|drops?|increases?|rises?|hikes?|falls?|fell|decreases?)\b",
+    r"\bnew (?:pricing )?tiers?\b",
+)
+PRICE_RISE = _rx(r"\b(?:rais(?:e|es|ed|ing)|increas(?:e|es|ed|ing)|hik(?:e|es|ed|ing)|rises?)\b")
+UNCHANGED = _rx(
+    r"\bunchanged\b",
+    r"\bremain(?:s|ed)? the same\b",
+    r"\b(?:did|does|will) not change\b",
+    r"\bno change\b",
+    r"\bkeeps? (?:the )?prices?\b",
+    r"\bheld (?:prices )?steady\b",
+)
+IN_TALKS = _rx(
+    r"\bin (?:advanced |early |exclusive |preliminary )?(?:talks|discussions|negotiations)\b",
+    r"\bnegotiating\b",
+    r"\bnearing (?:a |an )?(?:deal|agreement)\b",
+    r"\bclose to (?:a |an )?(?:deal|agreement)\b",
+    r"\bexploring (?:a |an )?(?:deal|partnership|investment)\b",
+)
+REPORTED = _rx(
+    r"\baccording to (?:a |an |one |two |three |four |five |several |multiple )?"
+    r"(?:people|persons?|sources?|insiders?|officials?)\b",
+    r"\b(?:people|persons?|sources?|insiders?) (?:familiar|with knowledge|briefed|close to)\b",
+    r"\bsources? (?:said|say|says|told)\b",
+    r"\bciting (?:\w+ )?(?:unnamed |anonymous )?(?:people|sources|persons?|insiders)\b",
+    r"\breportedly\b",
+    r"\b(?:Reuters|Bloomberg|The Information|The Wall Street Journal|the Financial Times|CNBC|The New York Times|"
+    r"Semafor|Axios|Nikkei)(?: News)? (?:has |had )?(?:first )?reported\b",
+    r"\bsources say\b",
+    r"\bperson familiar\b",
+)
+NOT_EVENT_GENRE = _rx(
+    r"^\s*(?:opinion|analysis|commentary|column|editorial|perspective|viewpoint|letters?|review)\s*[:|–—-]",
+    r"\b(?:quarterly|(?:first|second|third|fourth)[- ]quarter|q[1-4]|full-year|annual) (?:results|earnings|revenue)\b",
+    r"\b(?:reports?|reported|posts?|posted) (?:\w+ ){0,3}(?:results|earnings)\b",
+    r"\b(?:beats?|tops?|topped|misses|missed) (?:wall street |analysts'? )?(?:estimates|forecasts|expectations)\b",
+    r"\b(?:sues?|sued|lawsuit|files? suit|filed suit|class action)\b",
+)
+# Clauses that recall an earlier state of affairs ("after it changed ...", "when it first invested in
+# 2019", "since 2019"): not the event the sentence announces. They run to the next comma or the end.
+BACKGROUND = re.compile(
+    r"\b(?:(?:days?|weeks?|months?|years?|shortly|soon|just|only|less than [\w ]{1,20}?)\s+)?"
+    r"(?:after|since|following|until|when|which until)\b[^,;]*",
+    re.IGNORECASE,
+)
+# A news sentence is anchored: attributed to someone, or dated. Sentences with neither recall history.
+ANCHOR = _rx(
+    r"\b(?:said|says|say|announced|announces|announce|unveiled|unveils|confirmed|confirms|disclosed|discloses|"
+    r"reported|reports|told|stated|wrote|posted|revealed|reveals|according to)\b",
+    r"\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    r"\b(?:today|yesterday|this week|the same day|on the same day)\b",
+)
+# Capacity without a figure is an event only when a new site or region is opened or planned.
+NEW_SITE = _rx(
+    rf"\b(?:new|first|largest|additional)\b{_C}{{0,40}}?\b(?:data ?cent(?:er|re)s?|campus(?:es)?|clusters?|"
+    r"supercomputers?|regions?|facilit(?:y|ies))\b",
+)
+# An organization name directly followed by one of these names a product or a backer, not a party.
+MODIFIER_AFTER = re.compile(
+    r"^(?:-(?:backed|based|owned|made|designed|powered|built|funded)\b|'s? (?:newer |latest |new )?"
+    r"(?:h\d+|gb?\d+|b\d+|mi\d+|tpus?|gpus?|chips?|blackwell|hopper|trainium\d?|inferentia|parts)\b|"
+    r"\s+(?:h\d+|gb?\d+|b\d+|mi\d+\w*|gpus?|tpus?|chips?|accelerators?|blackwell|hopper|grace|trainium\d?|"
+    r"inferentia|shares|stock|stake))",
+    re.IGNORECASE,
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_RX = "|".join(m.capitalize() + ("" if len(m) <= 4 else f"(?:{m[3:]})?") for m in _MONTHS).replace(
+    "Sep(?:tember)?", "Sept?(?:ember)?"
+)
+WHEN = re.compile(
+    rf"\bon\s+(?:(?P<weekday>{'|'.join(d.capitalize() for d in _WEEKDAYS)})\b(?:,?\s+)?)?"
+    rf"(?:(?P<month>{_MONTH_RX})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?)?"
+)
+LOOKBACK_DAYS = 14
+
+
+def detect_events(
+    title: str, text: str, published: datetime | None, orgs: OrganizationIndex
+) -> list[Candidate]:
+    """The events an article announces or reports, one candidate per event, in lede order."""
+    opening = lede(text)
+    if not opening or NOT_EVENT_GENRE.search(title) or NOT_EVENT_GENRE.search(opening[0].text):
+        return []
+    headline_orgs = {m.name for m in orgs.find(title)}
+    fallback = _subject(orgs.find(title), title)
+    day = (published or datetime.now()).date()
+    found: list[Candidate] = []
+    anchored = False
+    for position, sentence in enumerate(opening):
+        anchored = anchored or bool(ANCHOR.search(sentence.text))
+        day = (
+            _stated_date(sentence.text, (published or datetime.now()).date()) or day
+        )  # later sentences inherit
+        if not anchored:
+            continue
+        candidate = _candidate(sentence, title, day, orgs, fallback, opening[position + 1 : position + 3])
+        if candidate is None or (headline_orgs and not headline_orgs & set(candidate.parties)):
+            continue
+        found = _add(found, candidate)
+    return _without_deal_capacity(found)
+
+
+def _without_deal_capacity(found: list[Candidate]) -> list[Candidate]:
+    """Capacity of an organization that the article reports a deal of is that deal's capacity."""
+    dealers = {party for c in found if c.type == "partnership" for party in c.parties}
+    return [c for c in found if not (c.type == "capacity" and set(c.parties) <= dealers)]
+
+
+def _candidate(
+    sentence: Sentence,
+    title: str,
+    when: date,
+    orgs: OrganizationIndex,
+    fallback: str | None,
+    following: list[Sentence],
+) -> Candidate | None:
+    clause = BACKGROUND.sub(" ", sentence.text)
+    mentions = orgs.find(clause)
+    parties = _parties(mentions, clause)
+    status = _status(sentence.text + " " + title)
+    if PRICING.search(clause) and not UNCHANGED.search(clause):
+        party = parties[0] if parties else fallback
+        if party is None:
+            return None
+        percent = next((p.value for p in find_percents(clause) if 0 < p.value <= 100), None)
+        if percent is not None and not PRICE_RISE.search(clause):
+            percent = -percent
+        return Candidate("pricing", (party,), status, when, sentence.text, price_change_pct=percent)
+    if len(parties) >= 2 and PARTNERSHIP.search(clause):
+        return Candidate(
+            "partnership",
+            tuple(sorted(parties)),
+            status,
+            when,
+            sentence.text,
+            amount_usd=_amount(clause) or _amount(title if _same_subject(title, parties, orgs) else ""),
+            capacity_mw=_capacity(clause),
+            gpus=_gpus(clause),
+            duration_years=_duration(clause),
+        )
+    if CAPACITY.search(clause):
+        party = parties[0] if parties else fallback
+        if party is None:
+            return None
+        gpus = _gpus(clause)
+        capacity = _site_capacity(clause, " ".join(BACKGROUND.sub(" ", s.text) for s in following))
+        if capacity is None and gpus is None and not NEW_SITE.search(clause):
+            return None
+        return Candidate(
+            "capacity",
+            (party,),
+            status,
+            when,
+            sentence.text,
+            amount_usd=_amount(clause),
+            capacity_mw=capacity,
+            gpus=gpus,
+        )
+    return None
+
+
+def _parties(mentions: list[OrgMention], text: str) -> list[str]:
+    """Canonical names of the organizations acting in `text`, in order of first mention."""
+    names: list[str] = []
+    for mention in mentions:
+        if MODIFIER_AFTER.match(text[mention.end : mention.end + 40]):
+            continue
+        if mention.name not in names:
+            names.append(mention.name)
+    return names
+
+
+def _subject(mentions: list[OrgMention], text: str) -> str | None:
+    names = _parties(mentions, text)
+    return names[0] if names else None
+
+
+def _same_subject(title: str, parties: list[str], orgs: OrganizationIndex) -> bool:
+    return set(parties) <= {m.name for m in orgs.find(title)}
+
+
+def _status(text: str) -> str:
+    if IN_TALKS.search(text):
+        return "in_talks"
+    if REPORTED.search(text):
+        return "reported"
+    return "announced"
+
+
+def _amount(text: str) -> float | None:
+    """The first US-dollar sum of at least $1M that is not a unit price."""
+    for money in find_money(text):
+        after = text[money.end : money.end + 20].lower()
+        if money.currency != "USD" or money.value < MIN_DEAL_USD or re.match(r"\s*(?:per|an? |/)", after):
+            continue
+        return money.value
+    return None
+
+
+def _capacity(text: str) -> float | None:
+    """Power the sentence adds: one figure, or the sum of several sites (a stated total wins)."""
+    values = list(dict.fromkeys(p.mw for p in find_power(text)))
+    if not values:
+        return None
+    for value in values:
+        others = [v for v in values if v != value]
+        if others and abs(sum(others) - value) < 1e-6:
+            return value
+    return sum(values)
+
+
+def _site_capacity(evidence: str, context: str) -> float | None:
+    """A capacity event's power: a total stated next to its parts wins, then the evidence's own
+    figure, then the sum of the sites the next sentences give."""
+    values = list(dict.fromkeys(p.mw for p in find_power(evidence + " " + context)))
+    for value in values:
+        others = [v for v in values if v != value]
+        if len(others) >= 2 and abs(sum(others) - value) < 1e-6:
+            return value
+    return _capacity(evidence) or _capacity(context)
+
+
+def _gpus(text: str) -> int | None:
+    return next((c.count for c in find_chips(text) if c.count), None)
+
+
+def _duration(text: str) -> float | None:
+    return next((d.years for d in find_durations(text)), None)
+
+
+def _stated_date(text: str, published: date) -> date | None:
+    """The day the text dates the announcement ("on Monday", "on September 2"), if it does."""
+    for match in WHEN.finditer(text):
+        resolved = _resolve(match, published)
+        if resolved is not None:
+            return resolved
+    return None
+
+
+def _resolve(match: re.Match[str], reference: date) -> date | None:
+    if match.group("month") and match.group("day"):
+        month = next(i for i, m in enumerate(_MONTHS, 1) if match.group("month").lower().startswith(m[:3]))
+        year = int(match.group("year") or reference.year)
+        try:
+            stated = date(year, month, int(match.group("day")))
+        except ValueError:
+            return None
+        if stated > reference and not match.group("year"):
+            stated = stated.replace(year=year - 1)
+        return stated if timedelta(0) <= reference - stated <= timedelta(days=LOOKBACK_DAYS) else None
+    if match.group("weekday"):
+        weekday = _WEEKDAYS.index(match.group("weekday").lower())
+        return reference - timedelta(days=(reference.weekday() - weekday) % 7)
+    return None
+
+
+def _add(found: list[Candidate], candidate: Candidate) -> list[Candidate]:
+    """Add a candidate, or fill in the facts of an earlier one about the same event."""
+    for i, earlier in enumerate(found):
+        if earlier.type == candidate.type and set(earlier.parties) == set(candidate.parties):
+            found[i] = replace(
+                earlier,
+                amount_usd=earlier.amount_usd or candidate.amount_usd,
+                capacity_mw=earlier.capacity_mw or candidate.capacity_mw,
+                gpus=earlier.gpus or candidate.gpus,
+                duration_years=earlier.duration_years or candidate.duration_years,
+                price_change_pct=earlier.price_change_pct or candidate.price_change_pct,
+                status=max(earlier.status, candidate.status, key=STATUS_RANK.__getitem__),
+            )
+            return found
+    return [*found, candidate]
