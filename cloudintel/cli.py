@@ -8,17 +8,25 @@ not proceed (unreadable config, unreachable database), 2 a usage error.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
 from cloudintel.errors import CloudintelError
 from cloudintel.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+T = TypeVar("T")
 
 PACKAGE = Path(__file__).resolve().parent
 DEFAULT_SOURCES = PACKAGE / "sources.yaml"
@@ -34,6 +42,30 @@ app = typer.Typer(
 class Format(StrEnum):
     table = "table"
     json = "json"
+
+
+class TimelineFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class EventType(StrEnum):
+    partnership = "partnership"
+    capacity = "capacity"
+    pricing = "pricing"
+
+
+class Status(StrEnum):
+    announced = "announced"
+    reported = "reported"
+    in_talks = "in_talks"
+
+
+class Level(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
 
 
 SourcesOption = Annotated[
@@ -168,3 +200,165 @@ def schedule(
         serve_daily(sources.resolve(), cron, _settings())
     except CloudintelError as exc:
         fail(str(exc))
+
+
+@app.command()
+def timeline(
+    company: Annotated[
+        list[str] | None, typer.Option("--company", help="A party (any alias: aws, Azure); repeatable.")
+    ] = None,
+    type_: Annotated[list[EventType] | None, typer.Option("--type", help="Event type; repeatable.")] = None,
+    status: Annotated[list[Status] | None, typer.Option("--status", help="Event status; repeatable.")] = None,
+    since: Annotated[str | None, typer.Option(help="Events on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before this day (YYYY-MM-DD).")] = None,
+    min_impact: Annotated[
+        Level | None, typer.Option("--min-impact", help="Only events at or above this level.")
+    ] = None,
+    output: Annotated[
+        TimelineFormat, typer.Option("--format", help="table, json (the documented contract) or csv.")
+    ] = TimelineFormat.table,
+) -> None:
+    """The event timeline, oldest first."""
+    from cloudintel.render import timeline_csv, timeline_table
+    from warehouse.timeline import TimelineFilter
+    from warehouse.timeline import timeline as query
+
+    where = TimelineFilter(
+        companies=[_company(c) for c in company or []],
+        types=[t.value for t in type_ or []],
+        statuses=[s.value for s in status or []],
+        since=_day(since, "--since"),
+        until=_day(until, "--until"),
+        min_impact=min_impact.value if min_impact else None,
+    )
+    events = _query(lambda session: query(session, where))
+    if output is TimelineFormat.json:
+        typer.echo(json.dumps(events, indent=2))
+    elif output is TimelineFormat.csv:
+        typer.echo(timeline_csv(events), nl=False)
+    else:
+        typer.echo(timeline_table(events))
+
+
+@app.command()
+def event(
+    event_id: Annotated[str, typer.Argument(help="An event id from the timeline.")],
+    output: FormatOption = Format.table,
+) -> None:
+    """One event with every source and its evidence sentence."""
+    from cloudintel.render import event_text
+    from warehouse.timeline import event_detail
+
+    found = _query(lambda session: event_detail(session, event_id))
+    if found is None:
+        fail(f"no event {event_id!r}; list ids with `cloudintel timeline`")
+    typer.echo(json.dumps(found, indent=2) if output is Format.json else event_text(found))
+
+
+@app.command()
+def relationships(
+    company: Annotated[str, typer.Argument(help="A company (any alias).")],
+    output: FormatOption = Format.table,
+) -> None:
+    """Each counterparty of COMPANY and the events between them, in order."""
+    from cloudintel.render import relationships_text
+    from warehouse.timeline import relationships as query
+
+    name = _company(company)
+    found = _query(lambda session: query(session, name))
+    if output is Format.json:
+        typer.echo(json.dumps(found, indent=2))
+    else:
+        typer.echo(relationships_text(name, found))
+
+
+@app.command()
+def extract() -> None:
+    """Re-extract events from every stored document (after an extractor or organization-list change)."""
+    from extractors.entities import OrganizationIndex
+    from flows.analysis import all_document_ids, classify_events, extract_events
+
+    settings = _settings()
+    try:
+        orgs = OrganizationIndex.load()
+        ids = all_document_ids(settings.warehouse_url)
+        changes = extract_events(settings.warehouse_url, ids, orgs)
+        classify_events(settings.warehouse_url, changes.new + changes.changed, orgs)
+    except CloudintelError as exc:
+        fail(str(exc))
+    typer.echo(
+        f"{len(ids)} documents: {len(changes.new)} new events, {len(changes.changed)} changed, "
+        f"{len(changes.removed)} removed",
+        err=True,
+    )
+
+
+@app.command()
+def score(
+    gold: Annotated[
+        Path, typer.Argument(help="gold.jsonl of a labelled corpus.", exists=True, dir_okay=False)
+    ],
+    timeline_file: Annotated[
+        Path | None,
+        typer.Option("--timeline", help="A `timeline --format json` file; default: the warehouse."),
+    ] = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """Event precision, recall, F1, duplicates and fact accuracy of the timeline against gold events."""
+    from extractors.scoring import score as compare
+    from warehouse.timeline import TimelineFilter
+    from warehouse.timeline import timeline as query
+
+    expected = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if timeline_file is not None:
+        predicted = json.loads(timeline_file.read_text(encoding="utf-8"))
+    else:
+        predicted = _query(lambda session: query(session, TimelineFilter()))
+    result = compare(predicted, expected).to_dict()
+    if output is Format.json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(
+        f"events: precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
+        f"({result['matched']} of {result['gold']} gold, {result['predicted']} predicted, "
+        f"{result['duplicates']} duplicates)"
+    )
+    facts = "  ".join(f"{k} {v:.2f}" for k, v in result["fact_accuracy_by_field"].items())
+    typer.echo(f"facts: accuracy {result['fact_accuracy']:.3f}  ({facts})")
+    for label in ("misses", "spurious", "wrong_facts"):
+        for item in result[label]:
+            typer.echo(f"  {label[:-1] if label != 'misses' else 'miss'}: {item}")
+
+
+def _query(run: Callable[[Session], T]) -> T:
+    """Run a read-only warehouse query; a warehouse that cannot be opened is a one-line error."""
+    from warehouse.engine import session_scope
+
+    try:
+        with session_scope(_settings().warehouse_url) as session:
+            return run(session)
+    except CloudintelError as exc:
+        fail(str(exc))
+
+
+def _company(name: str) -> str:
+    from extractors.entities import OrganizationIndex
+
+    index = OrganizationIndex.load()
+    org = index.resolve(name)
+    if org is None:
+        hint = difflib.get_close_matches(name, index.names, n=3, cutoff=0.6)
+        fail(
+            f"unknown company {name!r}"
+            + (f"; did you mean {', '.join(hint)}?" if hint else "; add it to organizations.yaml")
+        )
+    return org.name
+
+
+def _day(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        fail(f"{option} {value!r} is not a date; use YYYY-MM-DD")

@@ -2,8 +2,9 @@
 
 Tasks are per source (read a feed) and per batch of articles (fetch + main-text extraction, store),
 never per document: a Prefect task run costs milliseconds, a page only a few.
-Event extraction (issue 3), impact classification (issue 4) and alerts (issue 5) hook in after
-`store_batch`, each as one task per batch of stored documents.
+Documents whose text is new or changed go on to event extraction and clustering (sequential
+batches, oldest article first, so event ids do not depend on batch order), then impact
+classification. Alerts (issue 5) hook in after classification.
 """
 
 from __future__ import annotations
@@ -20,12 +21,23 @@ from sqlmodel import Session
 
 from cloudintel.settings import Settings
 from cloudintel.sources_file import SourceSpec, load_sources
+from extractors.entities import OrganizationIndex
 from extractors.feeds import FeedItem
+from flows.analysis import classify_events, extract_events
 from flows.fetching.client import Fetcher, Validators
 from flows.ingest import SourceRead, fetch_pages, read_source
 from flows.report import summary_markdown
-from warehouse.documents import PageRecord, retryable_failures, save_validators, store_pages, validators_for
+from warehouse.documents import (
+    PageRecord,
+    StoreResult,
+    retryable_failures,
+    save_validators,
+    store_pages,
+    validators_for,
+)
 from warehouse.engine import session_scope
+from warehouse.events import EventChanges
+from warehouse.listing import by_publication
 from warehouse.runs import RunSummary, finish_run, start_run
 from warehouse.sources import record_source_outcome, register_sources
 
@@ -47,10 +59,22 @@ def fetch_batch_task(
 
 
 @task(name="store-batch", cache_policy=NO_CACHE)
-def store_batch_task(database_url: str, records: list[PageRecord]) -> Counter[str]:
+def store_batch_task(database_url: str, records: list[PageRecord]) -> StoreResult:
     """Write a batch of documents idempotently."""
     with session_scope(database_url) as session:
         return store_pages(session, records)
+
+
+@task(name="extract-events-batch", cache_policy=NO_CACHE)
+def extract_task(database_url: str, document_ids: list[int], orgs: OrganizationIndex) -> EventChanges:
+    """Detect and cluster the events of a batch of documents."""
+    return extract_events(database_url, document_ids, orgs)
+
+
+@task(name="classify-batch", cache_policy=NO_CACHE)
+def classify_task(database_url: str, event_ids: list[str], orgs: OrganizationIndex) -> int:
+    """Judge the impact of a batch of events."""
+    return classify_events(database_url, event_ids, orgs)
 
 
 @flow(name="daily-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
@@ -94,14 +118,33 @@ def run_pipeline(specs: list[SourceSpec], settings: Settings) -> RunSummary:
         fetched = [fetch_batch_task.submit(batch, fetcher, page_validators) for batch in batches]
         stored = [store_batch_task.submit(db, future.result()) for future in fetched]
         counts: Counter[str] = Counter()
+        changed: list[int] = []
         for future, fetch_future in zip(stored, fetched, strict=True):
-            counts.update(future.result())
+            counts.update(future.result().counts)
+            changed += future.result().changed
             summary.errors += [
                 {"url": r.requested_url, "error": r.error or ""}
                 for r in fetch_future.result()
                 if r.outcome == "failed"
             ]
         summary.durations["fetch_extract_store"] = round(time.monotonic() - stage, 3)
+
+    stage = time.monotonic()
+    orgs = OrganizationIndex.load()
+    events = EventChanges()
+    with session_scope(db) as session:
+        changed = by_publication(session, changed)
+    for i in range(0, len(changed), settings.batch_size):  # sequential: clustering sees earlier batches
+        batch = extract_task.submit(db, changed[i : i + settings.batch_size], orgs).result()
+        events.new += batch.new
+        events.changed += batch.changed
+    summary.events_new = len(events.new)
+    summary.durations["events"] = round(time.monotonic() - stage, 3)
+    stage = time.monotonic()
+    touched = list(dict.fromkeys(events.new + events.changed))
+    for i in range(0, len(touched), settings.batch_size * 10):
+        classify_task.submit(db, touched[i : i + settings.batch_size * 10], orgs).result()
+    summary.durations["classify"] = round(time.monotonic() - stage, 3)
 
     summary.documents_new = counts["new"]
     summary.documents_updated = counts["updated"]

@@ -37,22 +37,34 @@ class PageRecord:
     last_modified: str | None = None
 
 
-def store_pages(session: Session, records: list[PageRecord]) -> Counter[str]:
-    """Store a batch; returns counts of new, updated, unchanged, duplicate, failed and not_modified."""
-    counts: Counter[str] = Counter()
+@dataclass
+class StoreResult:
+    """Counts of new, updated, unchanged, duplicate, failed and not_modified pages, and the ids of
+    documents whose text is new or changed (they go on to event extraction)."""
+
+    counts: Counter[str]
+    changed: list[int]
+
+
+def store_pages(session: Session, records: list[PageRecord]) -> StoreResult:
+    """Store a batch of fetched pages idempotently."""
+    result = StoreResult(Counter(), [])
     for record in records:
-        counts[_store_one(session, record)] += 1
+        outcome, document = _store_one(session, record)
+        result.counts[outcome] += 1
         if record.etag or record.last_modified:
             save_validators(session, record.requested_url, record.etag, record.last_modified)
         session.flush()
-    return counts
+        if outcome in ("new", "updated") and document is not None and document.id is not None:
+            result.changed.append(document.id)
+    return result
 
 
-def _store_one(session: Session, record: PageRecord) -> str:
+def _store_one(session: Session, record: PageRecord) -> tuple[str, Document | None]:
     if record.outcome == "not_modified":
-        return "not_modified"
+        return "not_modified", None
     if record.outcome == "failed":
-        return _store_failure(session, record)
+        return _store_failure(session, record), None
     assert record.url is not None
     existing = _by_url(session, record.url) or _by_url(session, record.requested_url)
     original = None
@@ -70,7 +82,7 @@ def _store_one(session: Session, record: PageRecord) -> str:
         and existing.content_hash == record.content_hash
     ):
         existing.fetched_at = utcnow()
-        return "unchanged"
+        return "unchanged", existing
     was_known_ok = existing is not None and existing.fetch_status == "ok"
     document = existing or Document(url=record.url, source_id=record.source_id)
     document.url = record.url
@@ -95,7 +107,7 @@ def _store_one(session: Session, record: PageRecord) -> str:
         document.duplicate_of = None
         outcome = "updated" if was_known_ok else "new"
     session.add(document)
-    return outcome
+    return outcome, document
 
 
 def _store_failure(session: Session, record: PageRecord) -> str:

@@ -109,11 +109,21 @@ class Event(SQLModel, table=True):
     capacity_mw: float | None = None
     gpus: int | None = None
     duration_years: float | None = None
-    impact_level: str | None = Field(default=None, max_length=10)
+    price_change_pct: float | None = None
+    impact_level: str | None = Field(default=None, max_length=10, index=True)
+    impact_rank: int | None = Field(default=None, index=True)  # 0 low, 1 medium, 2 high: for --min-impact
     impact_score: float | None = None
     themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     model_version: str | None = Field(default=None, max_length=80)
     created_at: datetime = when(now=True)
+
+
+class EventParty(SQLModel, table=True):
+    """One party of an event, for indexed company filters."""
+
+    __tablename__ = "event_parties"
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=64)
+    party: str = Field(primary_key=True, index=True, max_length=200)
 
 
 class EventMention(SQLModel, table=True):
@@ -125,6 +135,17 @@ class EventMention(SQLModel, table=True):
     event_id: str = Field(foreign_key="events.id", index=True, max_length=64)
     document_id: int = Field(foreign_key="documents.id", index=True)
     evidence: str = Field(sa_column=Column(Text, nullable=False))
+    # the event as this document states it (clustering recomputes the event from these)
+    type: str = Field(max_length=20)
+    parties: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(max_length=20)
+    date: str = Field(max_length=10)
+    amount_usd: float | None = None
+    capacity_mw: float | None = None
+    gpus: int | None = None
+    duration_years: float | None = None
+    price_change_pct: float | None = None
+    published_at: datetime | None = when()
 
 
 class Alert(SQLModel, table=True):

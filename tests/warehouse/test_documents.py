@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -37,7 +36,7 @@ def ok(url: str, text: str = TEXT, **extra: object) -> PageRecord:
 
 def store(db: str, *records: PageRecord) -> dict[str, int]:
     with session_scope(db) as session:
-        return dict(store_pages(session, list(records)))
+        return dict(store_pages(session, list(records)).counts)
 
 
 def documents(db: str) -> list[Document]:

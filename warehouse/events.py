@@ -1,0 +1,201 @@
+"""Idempotent writes of events: a document's mentions are replaced, events recomputed from mentions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, delete, select
+
+from extractors.clustering import WINDOW_DAYS, EventFacts, best_match, event_id, merge
+from extractors.events import Candidate
+from warehouse.schema import Alert, Document, Event, EventMention, EventParty
+
+
+@dataclass
+class EventChanges:
+    """Events a batch created, changed or removed."""
+
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def store_mentions(session: Session, document: Document, candidates: Sequence[Candidate]) -> EventChanges:
+    """Replace what `document` says about events with `candidates`, clustering each into an event."""
+    assert document.id is not None
+    changes = EventChanges()
+    previous = session.exec(select(EventMention).where(EventMention.document_id == document.id)).all()
+    touched = {m.event_id for m in previous}
+    for mention in previous:
+        session.delete(mention)
+    session.flush()
+    for candidate in candidates:
+        known = best_match(candidate, _events_near(session, candidate))
+        if known is None:
+            known = event_id(candidate, document.url)
+            if session.get(Event, known) is None:
+                changes.new.append(known)
+                session.add(_placeholder(known, candidate))
+                session.flush()
+        if session.exec(
+            select(EventMention).where(
+                EventMention.event_id == known, EventMention.document_id == document.id
+            )
+        ).first():
+            continue  # two sentences of one page about one event: one source
+        session.add(_mention(known, document, candidate))
+        touched.add(known)
+    session.flush()
+    for event in sorted(touched):
+        if refresh_event(session, event):
+            if event not in changes.new:
+                changes.changed.append(event)
+        else:
+            changes.removed.append(event)
+    return changes
+
+
+def refresh_event(session: Session, event_id_: str) -> bool:
+    """Recompute an event from its mentions (oldest source first); remove it if none is left."""
+    event = session.get(Event, event_id_)
+    if event is None:
+        return False
+    mentions = session.exec(
+        select(EventMention)
+        .where(EventMention.event_id == event_id_)
+        .order_by(col(EventMention.published_at), col(EventMention.id))
+    ).all()
+    if not mentions:
+        if session.exec(select(Alert.id).where(Alert.event_id == event_id_)).first() is None:
+            session.exec(delete(EventParty).where(col(EventParty.event_id) == event_id_))
+            session.delete(event)
+        return False
+    facts = merge([as_candidate(m) for m in mentions])
+    event.type, event.status, event.date = facts.type, facts.status, facts.date.isoformat()
+    event.amount_usd, event.capacity_mw, event.gpus = facts.amount_usd, facts.capacity_mw, facts.gpus
+    event.duration_years, event.price_change_pct = facts.duration_years, facts.price_change_pct
+    event.title = describe(facts)
+    if list(event.parties) != list(facts.parties):
+        event.parties = list(facts.parties)
+        session.exec(delete(EventParty).where(col(EventParty.event_id) == event_id_))
+        session.add_all(EventParty(event_id=event_id_, party=p) for p in facts.parties)
+    session.add(event)
+    return True
+
+
+def as_candidate(mention: EventMention) -> Candidate:
+    """A stored mention as the extractor produced it."""
+    return Candidate(
+        type=mention.type,
+        parties=tuple(mention.parties),
+        status=mention.status,
+        date=date.fromisoformat(mention.date),
+        evidence=mention.evidence,
+        amount_usd=mention.amount_usd,
+        capacity_mw=mention.capacity_mw,
+        gpus=mention.gpus,
+        duration_years=mention.duration_years,
+        price_change_pct=mention.price_change_pct,
+    )
+
+
+def describe(facts: EventFacts) -> str:
+    """A one-line summary of an event from its facts."""
+    figures = [
+        f"${facts.amount_usd / 1e9:,.1f}B" if facts.amount_usd else "",
+        f"{facts.capacity_mw / 1000:,.1f} GW" if facts.capacity_mw and facts.capacity_mw >= 1000 else "",
+        f"{facts.capacity_mw:,.0f} MW" if facts.capacity_mw and facts.capacity_mw < 1000 else "",
+        f"{facts.gpus:,} GPUs" if facts.gpus else "",
+        f"{facts.duration_years:g} years" if facts.duration_years else "",
+    ]
+    detail = ", ".join(f for f in figures if f)
+    who = " & ".join(facts.parties)
+    if facts.type == "pricing":
+        pct = facts.price_change_pct
+        change = f"price {'cut' if pct < 0 else 'rise'} of {abs(pct):g}%" if pct else "price change"
+        text = f"{who}: {change}"
+    elif facts.type == "capacity":
+        text = f"{who}: new capacity" + (f" ({detail})" if detail else "")
+    else:
+        text = f"{who} deal" + (f" ({detail})" if detail else "")
+    return text + {"reported": " [reported]", "in_talks": " [in talks]"}.get(facts.status, "")
+
+
+def _events_near(session: Session, candidate: Candidate) -> list[tuple[str, EventFacts]]:
+    low = (candidate.date - timedelta(days=WINDOW_DAYS)).isoformat()
+    high = (candidate.date + timedelta(days=WINDOW_DAYS)).isoformat()
+    rows = session.exec(
+        select(Event).where(Event.type == candidate.type, col(Event.date) >= low, col(Event.date) <= high)
+    ).all()
+    return [(row.id, _facts(row)) for row in rows]
+
+
+def _facts(event: Event) -> EventFacts:
+    return EventFacts(
+        type=event.type,
+        parties=tuple(event.parties),
+        status=event.status,
+        date=date.fromisoformat(event.date),
+        amount_usd=event.amount_usd,
+        capacity_mw=event.capacity_mw,
+        gpus=event.gpus,
+        duration_years=event.duration_years,
+        price_change_pct=event.price_change_pct,
+    )
+
+
+def _placeholder(event_id_: str, candidate: Candidate) -> Event:
+    """An event row to hang the first mention on; `refresh_event` fills it in (parties included)."""
+    return Event(
+        id=event_id_, type=candidate.type, status=candidate.status, date=candidate.date.isoformat(), title=""
+    )
+
+
+def _mention(event_id_: str, document: Document, candidate: Candidate) -> EventMention:
+    assert document.id is not None
+    return EventMention(
+        event_id=event_id_,
+        document_id=document.id,
+        evidence=candidate.evidence,
+        type=candidate.type,
+        parties=list(candidate.parties),
+        status=candidate.status,
+        date=candidate.date.isoformat(),
+        amount_usd=candidate.amount_usd,
+        capacity_mw=candidate.capacity_mw,
+        gpus=candidate.gpus,
+        duration_years=candidate.duration_years,
+        price_change_pct=candidate.price_change_pct,
+        published_at=document.published_at,
+    )
+
+
+def events_to_classify(session: Session, ids: Sequence[str]) -> list[tuple[str, EventFacts, str]]:
+    """(id, facts, evidence sentences joined) of the given events."""
+    out = []
+    for chunk in range(0, len(ids), 500):
+        part = list(ids[chunk : chunk + 500])
+        events = session.exec(select(Event).where(col(Event.id).in_(part))).all()
+        evidence: dict[str, list[str]] = {}
+        for mention in session.exec(select(EventMention).where(col(EventMention.event_id).in_(part))).all():
+            evidence.setdefault(mention.event_id, []).append(mention.evidence)
+        out += [(e.id, _facts(e), " ".join(evidence.get(e.id, []))) for e in events]
+    return out
+
+
+def set_impact(
+    session: Session, event_id_: str, level: str, score: float, themes: Sequence[str], version: str
+) -> None:
+    """Record an event's impact and the model (or rule set) that judged it."""
+    event = session.get(Event, event_id_)
+    if event is None:
+        return
+    event.impact_level, event.impact_score, event.themes = level, round(score, 3), sorted(themes)
+    event.impact_rank = IMPACT_RANK[level]
+    event.model_version = version
+    session.add(event)
+
+
+IMPACT_RANK = {"low": 0, "medium": 1, "high": 2}

@@ -1,0 +1,119 @@
+"""Timeline queries: events with their sources, filtered, in the JSON shape of the output contract (§4)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from warehouse.events import IMPACT_RANK
+from warehouse.schema import Document, Event, EventMention, EventParty
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    """What `cloudintel timeline` and `/api/events` filter on; companies are canonical names."""
+
+    companies: Sequence[str] = field(default_factory=tuple)
+    types: Sequence[str] = field(default_factory=tuple)
+    statuses: Sequence[str] = field(default_factory=tuple)
+    since: str | None = None  # YYYY-MM-DD, inclusive
+    until: str | None = None  # YYYY-MM-DD, inclusive
+    min_impact: str | None = None  # low | medium | high
+
+
+def timeline(
+    session: Session, where: TimelineFilter, *, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Events matching `where`, oldest first, each with its sources, as §4 of the guide shapes them."""
+    query = select(Event)
+    if where.companies:
+        matching = select(EventParty.event_id).where(col(EventParty.party).in_(list(where.companies)))
+        query = query.where(col(Event.id).in_(matching))
+    if where.types:
+        query = query.where(col(Event.type).in_(list(where.types)))
+    if where.statuses:
+        query = query.where(col(Event.status).in_(list(where.statuses)))
+    if where.since:
+        query = query.where(col(Event.date) >= where.since)
+    if where.until:
+        query = query.where(col(Event.date) <= where.until)
+    if where.min_impact:
+        query = query.where(col(Event.impact_rank) >= IMPACT_RANK[where.min_impact])
+    query = query.order_by(col(Event.date), col(Event.id)).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    events = session.exec(query).all()
+    return as_json(session, events)
+
+
+def count_events(session: Session) -> int:
+    """How many events the warehouse holds."""
+    return int(session.exec(select(func.count()).select_from(Event)).one())
+
+
+def event_detail(session: Session, event_id: str) -> dict[str, Any] | None:
+    """One event with every source and evidence sentence, or None."""
+    event = session.get(Event, event_id)
+    return as_json(session, [event])[0] if event else None
+
+
+def relationships(session: Session, company: str) -> dict[str, list[dict[str, Any]]]:
+    """Each counterparty of `company` with the events between them, oldest first ("" for its own
+    capacity and pricing events)."""
+    by_counterparty: dict[str, list[dict[str, Any]]] = {}
+    for event in timeline(session, TimelineFilter(companies=[company])):
+        others = [p for p in event["parties"] if p != company] or [""]
+        for other in others:
+            by_counterparty.setdefault(other, []).append(event)
+    return dict(
+        sorted(by_counterparty.items(), key=lambda item: (item[0] == "", item[1][0]["date"], item[0]))
+    )
+
+
+def as_json(session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """Events in the output contract's shape, their sources oldest first."""
+    ids = [e.id for e in events]
+    sources: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    for start in range(0, len(ids), 500):
+        rows = session.exec(
+            select(EventMention, Document)
+            .join(Document, col(Document.id) == col(EventMention.document_id))
+            .where(col(EventMention.event_id).in_(ids[start : start + 500]))
+            .order_by(col(Document.published_at), col(Document.id))
+        ).all()
+        for mention, document in rows:
+            sources[mention.event_id].append(
+                {
+                    "url": document.url,
+                    "title": document.title,
+                    "published": document.published_at.isoformat() if document.published_at else None,
+                    "evidence": mention.evidence,
+                }
+            )
+    return [
+        {
+            "id": e.id,
+            "type": e.type,
+            "status": e.status,
+            "date": e.date,
+            "parties": sorted(e.parties),
+            "title": e.title,
+            "amount_usd": _number(e.amount_usd),
+            "capacity_mw": _number(e.capacity_mw),
+            "gpus": e.gpus,
+            "duration_years": _number(e.duration_years),
+            "impact": {"level": e.impact_level, "score": e.impact_score, "themes": sorted(e.themes)},
+            "sources": sources[e.id],
+        }
+        for e in events
+    ]
+
+
+def _number(value: float | None) -> int | float | None:
+    """Whole numbers as integers (38000000000, not 38000000000.0)."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
