@@ -23,8 +23,13 @@ def corpus_feed(name: str):
 
 @pytest.mark.parametrize(
     ("name", "count"),
-    [("compute-ledger.xml", 9), ("dcpulse.xml", 6), ("cloudwire.xml", 6), ("cloudwire-pricing.xml", 2),
-     ("frontier-brief.xml", 5)],
+    [
+        ("compute-ledger.xml", 9),
+        ("dcpulse.xml", 6),
+        ("cloudwire.xml", 6),
+        ("cloudwire-pricing.xml", 2),
+        ("frontier-brief.xml", 5),
+    ],
 )
 def test_every_corpus_item_links_to_a_page(name: str, count: int) -> None:
     parsed = corpus_feed(name)
