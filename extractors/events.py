@@ -152,6 +152,8 @@ ANCHOR = _rx(
     r"\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
     r"\b(?:today|yesterday|this week|the same day|on the same day)\b",
 )
+# A sentence that turns to another story.
+ASIDE = _rx(r"\bseparately\b", r"^\s*(?:meanwhile|elsewhere|in other news|also on \w+day)\b")
 # Capacity without a figure is an event only when a new site or region is opened or planned.
 NEW_SITE = _rx(
     rf"\b(?:new|first|largest|additional)\b{_C}{{0,40}}?\b(?:data ?cent(?:er|re)s?|campus(?:es)?|clusters?|"
@@ -207,7 +209,7 @@ def detect_events(
         day = (
             _stated_date(sentence.text, (published or datetime.now()).date()) or day
         )  # later sentences inherit
-        if not anchored:
+        if not anchored or ASIDE.search(sentence.text):
             continue
         candidate = _candidate(sentence, title, day, orgs, fallback, opening[position + 1 : position + 3])
         if candidate is None or (headline_orgs and not headline_orgs & set(candidate.parties)):

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CORPUS
+
+CORPUS_GOLD = CORPUS / "gold.jsonl"
+
 
 def cloudintel(*args: str, home: Path, timeout: float = 240, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDINTEL_")}
@@ -79,3 +83,53 @@ def test_demo_json_puts_only_the_summary_on_stdout_and_sources_are_listed(tmp_pa
     assert (
         rows["compute-ledger"]["documents"] == 9 and rows["selfemployed-openai-cloud"]["last_status"] == "ok"
     )
+
+
+CONTRACT_KEYS = [
+    "id",
+    "type",
+    "status",
+    "date",
+    "parties",
+    "title",
+    "amount_usd",
+    "capacity_mw",
+    "gpus",
+    "duration_years",
+    "impact",
+    "sources",
+]
+
+
+@pytest.mark.flow
+def test_timeline_event_relationships_and_score_after_the_demo(tmp_path: Path) -> None:
+    assert cloudintel("demo", "--format", "json", home=tmp_path).returncode == 0
+
+    events = json.loads(cloudintel("timeline", "--format", "json", home=tmp_path).stdout)
+    assert [list(e) for e in events] == [CONTRACT_KEYS] * len(events)
+    assert [e["date"] for e in events] == sorted(e["date"] for e in events)
+    assert all(list(e["impact"]) == ["level", "score", "themes"] for e in events)
+    assert all(list(s) == ["url", "title", "published", "evidence"] for e in events for s in e["sources"])
+
+    aws = json.loads(cloudintel("timeline", "--company", "aws", "--format", "json", home=tmp_path).stdout)
+    assert aws and all("Amazon Web Services" in e["parties"] for e in aws)
+    high = json.loads(
+        cloudintel(
+            "timeline", "--min-impact", "high", "--type", "pricing", "--format", "json", home=tmp_path
+        ).stdout
+    )
+    assert high and all(e["impact"]["level"] == "high" and e["type"] == "pricing" for e in high)
+    csv_out = cloudintel("timeline", "--format", "csv", home=tmp_path).stdout.splitlines()
+    assert csv_out[0].startswith("id,date,type") and len(csv_out) == len(events) + 1
+
+    detail = cloudintel("event", events[0]["id"], home=tmp_path)
+    assert detail.returncode == 0 and events[0]["sources"][0]["evidence"] in detail.stdout
+    assert cloudintel("event", "nope", home=tmp_path).returncode == 1
+
+    history = cloudintel("relationships", "openai", home=tmp_path).stdout
+    assert "OpenAI \u2194 Microsoft" in history and "OpenAI \u2194 CoreWeave" in history
+    unknown = cloudintel("timeline", "--company", "Microsfot", home=tmp_path)
+    assert unknown.returncode == 1 and "did you mean Microsoft" in unknown.stderr
+
+    scored = json.loads(cloudintel("score", str(CORPUS_GOLD), "--format", "json", home=tmp_path).stdout)
+    assert scored["f1"] >= 0.95 and scored["duplicates"] == 0 and scored["fact_accuracy"] >= 0.95

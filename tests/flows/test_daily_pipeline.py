@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
+from extractors.scoring import score
 from flows.daily import daily_pipeline
 from tests.conftest import CORPUS
 from tests.support.faultserver import FaultServer
 from warehouse.engine import session_scope
 from warehouse.schema import Document, PipelineRun, Source
+from warehouse.timeline import TimelineFilter, timeline
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -60,8 +63,17 @@ def test_corpus_run_stores_every_page_once_and_a_second_run_nothing(
         for phrase in expected["body"]:  # type: ignore[union-attr]
             assert phrase in (document.text or ""), f"{slug}: body {phrase!r} lost"
 
+    gold = [json.loads(line) for line in (CORPUS / "gold.jsonl").read_text().splitlines()]
+    with session_scope(database_url) as session:
+        events = timeline(session, TimelineFilter())
+    result = score(events, gold)
+    assert result.f1 >= 0.95 and result.duplicates == 0 and result.fact_accuracy >= 0.95, result.to_dict()
+    assert first["events_new"] == len(events)
+
     second = daily_pipeline(sources=sources, base_url=corpus_base_url)
-    assert second["documents_new"] == 0 and second["documents_updated"] == 0
+    assert second["documents_new"] == 0 and second["documents_updated"] == 0 and second["events_new"] == 0
+    with session_scope(database_url) as session:
+        assert timeline(session, TimelineFilter()) == events  # same ids, same facts, same sources
     assert second["not_modified"] == 6  # five feeds and the page source answer 304
     assert len(stored(database_url)) == len(documents)
     with session_scope(database_url) as session:
