@@ -107,6 +107,8 @@ def demo(output: FormatOption = Format.table) -> None:
         _run_pipeline(CORPUS / "sources.yaml", base_url, output)
     if output is Format.table:
         documents(output=Format.table)
+        typer.echo("")
+        timeline(output=TimelineFormat.table)
 
 
 def _run_pipeline(sources: Path, base_url: str | None, output: Format) -> None:
@@ -275,12 +277,11 @@ def relationships(
 @app.command()
 def extract() -> None:
     """Re-extract events from every stored document (after an extractor or organization-list change)."""
-    from extractors.entities import OrganizationIndex
     from flows.analysis import all_document_ids, classify_events, extract_events
 
     settings = _settings()
     try:
-        orgs = OrganizationIndex.load()
+        orgs = settings.organization_index()
         ids = all_document_ids(settings.warehouse_url)
         changes = extract_events(settings.warehouse_url, ids, orgs)
         classify_events(settings.warehouse_url, changes.new + changes.changed, orgs)
@@ -342,9 +343,10 @@ def _query(run: Callable[[Session], T]) -> T:
 
 
 def _company(name: str) -> str:
-    from extractors.entities import OrganizationIndex
-
-    index = OrganizationIndex.load()
+    try:
+        index = _settings().organization_index()
+    except CloudintelError as exc:
+        fail(str(exc))
     org = index.resolve(name)
     if org is None:
         hint = difflib.get_close_matches(name, index.names, n=3, cutoff=0.6)

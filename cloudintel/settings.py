@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from extractors.entities import OrganizationIndex
 
 
 class Settings(BaseSettings):
@@ -41,6 +45,17 @@ class Settings(BaseSettings):
     per_host_concurrency: int = Field(default=4, description="Requests in flight to one host at a time.")
     fetch_workers: int = Field(default=16, description="Requests in flight in all, per batch.")
     batch_size: int = Field(default=100, description="Articles per Prefect task (fetch, extract, store).")
+    organizations: Path | None = Field(
+        default=None,
+        description="A YAML file of extra organizations (same schema as extractors/data/organizations.yaml), "
+        "merged with the bundled list; an entry with a bundled name replaces it.",
+    )
+
+    def organization_index(self) -> OrganizationIndex:
+        """The organization list: the bundled one plus the user's file, if set."""
+        from extractors.entities import OrganizationIndex
+
+        return OrganizationIndex.load(extra=self.organizations.expanduser() if self.organizations else None)
 
     @property
     def home_dir(self) -> Path:

@@ -86,12 +86,11 @@ def merge(mentions: Sequence[Candidate]) -> EventFacts:
     )
 
 
-def event_id(candidate: Candidate, source_url: str) -> str:
-    """A stable, readable id: date, type, parties, and a hash of what first stated it."""
+def event_id(candidate: Candidate) -> str:
+    """A stable, readable id: date, type, parties, and a hash of the sentence that first stated it
+    (content only, so the same corpus gives the same ids wherever it is served from)."""
     slug = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in candidate.parties)[:60]
-    digest = hashlib.sha256(
-        f"{candidate.type}|{candidate.parties}|{source_url}|{candidate.evidence}".encode()
-    )
+    digest = hashlib.sha256(f"{candidate.type}|{candidate.parties}|{candidate.evidence}".encode())
     return f"{candidate.date.isoformat()}-{candidate.type}-{slug}-{digest.hexdigest()[:6]}"
 
 

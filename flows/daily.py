@@ -130,7 +130,7 @@ def run_pipeline(specs: list[SourceSpec], settings: Settings) -> RunSummary:
         summary.durations["fetch_extract_store"] = round(time.monotonic() - stage, 3)
 
     stage = time.monotonic()
-    orgs = OrganizationIndex.load()
+    orgs = settings.organization_index()
     events = EventChanges()
     with session_scope(db) as session:
         changed = by_publication(session, changed)

@@ -34,7 +34,7 @@ def store_mentions(session: Session, document: Document, candidates: Sequence[Ca
     for candidate in candidates:
         known = best_match(candidate, _events_near(session, candidate))
         if known is None:
-            known = event_id(candidate, document.url)
+            known = event_id(candidate)
             if session.get(Event, known) is None:
                 changes.new.append(known)
                 session.add(_placeholder(known, candidate))

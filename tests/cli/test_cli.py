@@ -133,3 +133,15 @@ def test_timeline_event_relationships_and_score_after_the_demo(tmp_path: Path) -
 
     scored = json.loads(cloudintel("score", str(CORPUS_GOLD), "--format", "json", home=tmp_path).stdout)
     assert scored["f1"] >= 0.95 and scored["duplicates"] == 0 and scored["fact_accuracy"] >= 0.95
+
+
+def test_a_user_adds_an_organization_without_touching_code(tmp_path: Path) -> None:
+    extra = tmp_path / "my-orgs.yaml"
+    extra.write_text(
+        "- name: Fjordcompute\n  aliases: [Fjord Compute]\n  categories: [gpu_cloud]\n  cloud_provider: true\n"
+    )
+    unknown = cloudintel("timeline", "--company", "fjord compute", home=tmp_path)
+    assert unknown.returncode == 1 and "unknown company" in unknown.stderr
+    known = cloudintel("timeline", "--company", "fjord compute", "--format", "json", home=tmp_path,
+                       CLOUDINTEL_ORGANIZATIONS=str(extra))
+    assert known.returncode == 0 and json.loads(known.stdout) == []

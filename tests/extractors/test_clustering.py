@@ -58,6 +58,6 @@ def test_merge_takes_earliest_date_best_status_and_first_stated_figures() -> Non
 
 def test_event_ids_are_stable_and_readable() -> None:
     c = mention(("Lambda", "Microsoft"), date(2025, 11, 3))
-    assert event_id(c, "http://x/a") == event_id(c, "http://x/a")
-    assert event_id(c, "http://x/a") != event_id(c, "http://x/b")
-    assert event_id(c, "http://x/a").startswith("2025-11-03-partnership-lambda-microsoft-")
+    assert event_id(c) == event_id(mention(("Lambda", "Microsoft"), date(2025, 11, 3)))
+    assert event_id(c) != event_id(mention(("Lambda", "Microsoft"), date(2025, 11, 3), evidence="other"))
+    assert event_id(c).startswith("2025-11-03-partnership-lambda-microsoft-")
