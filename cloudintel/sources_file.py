@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from cloudintel.errors import ConfigError
+from extractors.yamlnodes import compose, line
 
 SourceKind = Literal["feed", "page", "newsroom"]
 KINDS: tuple[SourceKind, ...] = ("feed", "page", "newsroom")
@@ -42,32 +43,20 @@ def load_sources(path: Path, base_url: str | None = None) -> list[SourceSpec]:
 
 def parse_sources(text: str, filename: str, base_url: str | None = None) -> list[SourceSpec]:
     """Parse the text of a sources file; errors name `filename` and the line."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{filename}{line}: not valid YAML: {reason}") from exc
-    if root is None:
-        raise ConfigError(f"{filename}:1: the file is empty; expected a list of sources")
+    root = compose(text, filename, "a list of sources")
     items = _source_list(root, filename)
     specs = [_source(node, filename, base_url) for node in items.value]
     seen: dict[str, int] = {}
     for node, spec in zip(items.value, specs, strict=True):
         if spec.name in seen:
             raise ConfigError(
-                f"{filename}:{_line(node)}: duplicate source name {spec.name!r} "
+                f"{filename}:{line(node)}: duplicate source name {spec.name!r} "
                 f"(first on line {seen[spec.name]}); names must be unique"
             )
-        seen[spec.name] = _line(node)
+        seen[spec.name] = line(node)
     if not specs:
-        raise ConfigError(f"{filename}:{_line(items)}: no sources listed")
+        raise ConfigError(f"{filename}:{line(items)}: no sources listed")
     return specs
-
-
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
 
 
 def _source_list(root: yaml.Node, filename: str) -> yaml.SequenceNode:
@@ -75,22 +64,22 @@ def _source_list(root: yaml.Node, filename: str) -> yaml.SequenceNode:
         for key, value in root.value:
             if key.value == "sources":
                 if not isinstance(value, yaml.SequenceNode):
-                    raise ConfigError(f"{filename}:{_line(value)}: 'sources' must be a list")
+                    raise ConfigError(f"{filename}:{line(value)}: 'sources' must be a list")
                 return value
-        raise ConfigError(f"{filename}:{_line(root)}: expected a top-level 'sources:' list")
+        raise ConfigError(f"{filename}:{line(root)}: expected a top-level 'sources:' list")
     if isinstance(root, yaml.SequenceNode):
         return root
-    raise ConfigError(f"{filename}:{_line(root)}: expected a list of sources")
+    raise ConfigError(f"{filename}:{line(root)}: expected a list of sources")
 
 
 def _source(node: yaml.Node, filename: str, base_url: str | None) -> SourceSpec:
-    where = f"{filename}:{_line(node)}"
+    where = f"{filename}:{line(node)}"
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{where}: each source must be a mapping with name, kind and url")
     values: dict[str, str] = {}
     for key, value in node.value:
         field = str(key.value)
-        at = f"{filename}:{_line(key)}"
+        at = f"{filename}:{line(key)}"
         if field not in FIELDS:
             hint = difflib.get_close_matches(field, sorted(FIELDS), n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from cloudintel.errors import ConfigError
+from extractors.yamlnodes import compose, line
 
 __all__ = [
     "CATEGORIES",
@@ -98,38 +99,26 @@ def _key(form: str) -> str:
     return " ".join(form.lower().split())
 
 
-def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
 def _parse(text: str, filename: str) -> list[_Entry]:
     """Parse an organizations file; errors name ``filename`` and the line."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{filename}{line}: not valid YAML: {reason}") from exc
-    if root is None:
-        raise ConfigError(f"{filename}:1: the file is empty; expected an 'organizations:' list")
+    root = compose(text, filename, "an 'organizations:' list")
     items: yaml.Node = root
     if isinstance(root, yaml.MappingNode):
         found = [value for key, value in root.value if key.value == "organizations"]
         others = [key for key, _ in root.value if key.value != "organizations"]
         if others:
             raise ConfigError(
-                f"{filename}:{_line(others[0])}: unknown top-level key {others[0].value!r}; "
+                f"{filename}:{line(others[0])}: unknown top-level key {others[0].value!r}; "
                 "expected only 'organizations:'"
             )
         if not found:
-            raise ConfigError(f"{filename}:{_line(root)}: expected a top-level 'organizations:' list")
+            raise ConfigError(f"{filename}:{line(root)}: expected a top-level 'organizations:' list")
         items = found[0]
     if not isinstance(items, yaml.SequenceNode):
-        raise ConfigError(f"{filename}:{_line(items)}: 'organizations' must be a list of entries")
+        raise ConfigError(f"{filename}:{line(items)}: 'organizations' must be a list of entries")
     entries = [_entry(node, filename) for node in items.value]
     if not entries:
-        raise ConfigError(f"{filename}:{_line(items)}: no organizations listed")
+        raise ConfigError(f"{filename}:{line(items)}: no organizations listed")
     return entries
 
 
@@ -140,7 +129,7 @@ def _strings(node: yaml.Node, field_name: str, at: str) -> list[tuple[str, str]]
         raise ConfigError(f"{at}: {field_name!r} must be a list, e.g. [A, B]")
     out: list[tuple[str, str]] = []
     for item in node.value:
-        where = f"{filename}:{_line(item)}"
+        where = f"{filename}:{line(item)}"
         if not isinstance(item, yaml.ScalarNode) or not str(item.value).strip():
             raise ConfigError(f"{where}: every item of {field_name!r} must be a non-empty string")
         out.append((" ".join(str(item.value).split()), where))
@@ -148,7 +137,7 @@ def _strings(node: yaml.Node, field_name: str, at: str) -> list[tuple[str, str]]
 
 
 def _entry(node: yaml.Node, filename: str) -> _Entry:
-    where = f"{filename}:{_line(node)}"
+    where = f"{filename}:{line(node)}"
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(
             f"{where}: each organization must be a mapping with name, categories, cloud_provider"
@@ -159,7 +148,7 @@ def _entry(node: yaml.Node, filename: str) -> _Entry:
     field_at: dict[str, str] = {}
     for key, value in node.value:
         fname = str(key.value)
-        at = field_at[fname] = f"{filename}:{_line(key)}"
+        at = field_at[fname] = f"{filename}:{line(key)}"
         if fname not in FIELDS:
             hint = difflib.get_close_matches(fname, FIELDS, n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""

@@ -119,9 +119,10 @@ def run_pipeline(specs: list[SourceSpec], settings: Settings) -> RunSummary:
         stored = [store_batch_task.submit(db, future.result()) for future in fetched]
         counts: Counter[str] = Counter()
         changed: list[int] = []
-        for future, fetch_future in zip(stored, fetched, strict=True):
+        for number, (future, fetch_future) in enumerate(zip(stored, fetched, strict=True), 1):
             counts.update(future.result().counts)
             changed += future.result().changed
+            logger.info("batch %d/%d stored: %s", number, len(batches), dict(future.result().counts))
             summary.errors += [
                 {"url": r.requested_url, "error": r.error or ""}
                 for r in fetch_future.result()

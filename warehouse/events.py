@@ -74,8 +74,8 @@ def refresh_event(session: Session, event_id_: str) -> bool:
         return False
     facts = merge([as_candidate(m) for m in mentions])
     event.type, event.status, event.date = facts.type, facts.status, facts.date.isoformat()
-    event.amount_usd, event.capacity_mw, event.gpus = facts.amount_usd, facts.capacity_mw, facts.gpus
-    event.duration_years, event.price_change_pct = facts.duration_years, facts.price_change_pct
+    for name in FIGURES:
+        setattr(event, name, getattr(facts, name))
     event.title = describe(facts)
     if list(event.parties) != list(facts.parties):
         event.parties = list(facts.parties)
@@ -83,6 +83,9 @@ def refresh_event(session: Session, event_id_: str) -> bool:
         session.add_all(EventParty(event_id=event_id_, party=p) for p in facts.parties)
     session.add(event)
     return True
+
+
+FIGURES = ("amount_usd", "capacity_mw", "gpus", "duration_years", "price_change_pct")
 
 
 def as_candidate(mention: EventMention) -> Candidate:
@@ -93,11 +96,7 @@ def as_candidate(mention: EventMention) -> Candidate:
         status=mention.status,
         date=date.fromisoformat(mention.date),
         evidence=mention.evidence,
-        amount_usd=mention.amount_usd,
-        capacity_mw=mention.capacity_mw,
-        gpus=mention.gpus,
-        duration_years=mention.duration_years,
-        price_change_pct=mention.price_change_pct,
+        **{name: getattr(mention, name) for name in FIGURES},
     )
 
 
@@ -138,11 +137,7 @@ def _facts(event: Event) -> EventFacts:
         parties=tuple(event.parties),
         status=event.status,
         date=date.fromisoformat(event.date),
-        amount_usd=event.amount_usd,
-        capacity_mw=event.capacity_mw,
-        gpus=event.gpus,
-        duration_years=event.duration_years,
-        price_change_pct=event.price_change_pct,
+        **{name: getattr(event, name) for name in FIGURES},
     )
 
 
@@ -163,12 +158,8 @@ def _mention(event_id_: str, document: Document, candidate: Candidate) -> EventM
         parties=list(candidate.parties),
         status=candidate.status,
         date=candidate.date.isoformat(),
-        amount_usd=candidate.amount_usd,
-        capacity_mw=candidate.capacity_mw,
-        gpus=candidate.gpus,
-        duration_years=candidate.duration_years,
-        price_change_pct=candidate.price_change_pct,
         published_at=document.published_at,
+        **{name: getattr(candidate, name) for name in FIGURES},
     )
 
 
