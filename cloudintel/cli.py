@@ -16,7 +16,7 @@ from dataclasses import asdict
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -233,7 +233,7 @@ def timeline(
         until=_day(until, "--until"),
         min_impact=min_impact.value if min_impact else None,
     )
-    events = _query(lambda session: query(session, where))
+    events = _query(lambda session: query(session, where, judged_by=output is TimelineFormat.table))
     if output is TimelineFormat.json:
         typer.echo(json.dumps(events, indent=2))
     elif output is TimelineFormat.csv:
@@ -251,7 +251,7 @@ def event(
     from cloudintel.render import event_text
     from warehouse.timeline import event_detail
 
-    found = _query(lambda session: event_detail(session, event_id))
+    found = _query(lambda session: event_detail(session, event_id, judged_by=output is Format.table))
     if found is None:
         fail(f"no event {event_id!r}; list ids with `cloudintel timeline`")
     typer.echo(json.dumps(found, indent=2) if output is Format.json else event_text(found))
@@ -278,13 +278,15 @@ def relationships(
 def extract() -> None:
     """Re-extract events from every stored document (after an extractor or organization-list change)."""
     from flows.analysis import all_document_ids, classify_events, extract_events
+    from models.judge import ImpactJudge
 
     settings = _settings()
     try:
         orgs = settings.organization_index()
         ids = all_document_ids(settings.warehouse_url)
         changes = extract_events(settings.warehouse_url, ids, orgs)
-        classify_events(settings.warehouse_url, changes.new + changes.changed, orgs)
+        judge = ImpactJudge.load(settings.model_folder, orgs)
+        classify_events(settings.warehouse_url, changes.new + changes.changed, judge)
     except CloudintelError as exc:
         fail(str(exc))
     typer.echo(
@@ -364,3 +366,152 @@ def _day(value: str | None, option: str) -> str | None:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         fail(f"{option} {value!r} is not a date; use YYYY-MM-DD")
+
+
+model_app = typer.Typer(help="Train, evaluate and apply the impact classifier.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+DataOption = Annotated[
+    Path | None,
+    typer.Option("--data", help="Labelled events (JSONL); default: models/data/impact_events.jsonl."),
+]
+
+
+@model_app.command("train")
+def model_train(data: DataOption = None, output: FormatOption = Format.table) -> None:
+    """Fit the impact model on the training split plus analyst labels; save it with its card."""
+    from models.artifacts import save
+    from models.training import DATA, evaluate, example, load_examples, train
+    from warehouse.labels import analyst_rows
+
+    settings = _settings()
+    try:
+        orgs = settings.organization_index()
+        examples, data_hash = load_examples(data or DATA)
+        labelled = [example(row) for row in _query(analyst_rows)]
+        model, seconds = train(examples + labelled, orgs)
+        test = [e for e in examples if e.split == "test"]
+        metrics = evaluate(model, test, orgs)
+        metrics.update(
+            training_seconds=round(seconds, 2),
+            analyst_labels=len(labelled),
+            training_examples=len(examples) - len(test) + len(labelled),
+        )
+        card = save(model, settings.model_folder, data_hash, _compact(metrics))
+    except CloudintelError as exc:
+        fail(str(exc))
+    if output is Format.json:
+        typer.echo(json.dumps(card, indent=2))
+        return
+    typer.echo(
+        f"model {card['version']} saved in {settings.model_folder} ({seconds:.1f} s to train on "
+        f"{metrics['training_examples']} events, {len(labelled)} of them analyst labels)"
+    )
+    _print_metrics(metrics)
+
+
+@model_app.command("evaluate")
+def model_evaluate(data: DataOption = None, output: FormatOption = Format.table) -> None:
+    """Classification report, confusion matrix, per-theme F1 and calibration on the held-out split,
+    with the rule baseline beside the model, and agreement with analyst labels."""
+    from models.artifacts import ModelUnavailable, load
+    from models.training import DATA, evaluate, example, load_examples
+    from warehouse.labels import analyst_rows
+
+    settings = _settings()
+    try:
+        orgs = settings.organization_index()
+        examples, _ = load_examples(data or DATA)
+        try:
+            model, card = load(settings.model_folder)
+        except ModelUnavailable as exc:
+            typer.echo(f"cloudintel: {exc}; showing the rule baseline only", err=True)
+            model, card = None, {"version": None}
+        metrics = evaluate(model, [e for e in examples if e.split == "test"], orgs)
+        labelled = [example(row) for row in _query(analyst_rows)]
+        if labelled:
+            metrics["analyst_labels"] = evaluate(model, labelled, orgs)
+    except CloudintelError as exc:
+        fail(str(exc))
+    metrics["model_version"] = card["version"]
+    if output is Format.json:
+        typer.echo(json.dumps(metrics, indent=2))
+        return
+    typer.echo(f"model {card['version']} on {metrics['examples']} held-out events")
+    _print_metrics(metrics)
+    if "analyst_labels" in metrics:
+        typer.echo(f"\nagainst {metrics['analyst_labels']['examples']} analyst labels:")
+        _print_metrics(metrics["analyst_labels"], reports=False)
+
+
+@model_app.command("rescore")
+def model_rescore() -> None:
+    """Re-score every stored event with the current model (analyst labels stay)."""
+    from flows.analysis import classify_events
+    from models.judge import ImpactJudge
+    from warehouse.labels import all_event_ids
+
+    settings = _settings()
+    try:
+        judge = ImpactJudge.load(settings.model_folder, settings.organization_index())
+        if judge.problem:
+            typer.echo(
+                f"cloudintel: {judge.problem}; scoring with the rule baseline ({judge.version})", err=True
+            )
+        count = classify_events(settings.warehouse_url, _query(all_event_ids), judge)
+    except CloudintelError as exc:
+        fail(str(exc))
+    typer.echo(f"{count} events re-scored with {judge.version}", err=True)
+
+
+@app.command()
+def label(
+    event_id: Annotated[str, typer.Argument(help="An event id from the timeline.")],
+    impact: Annotated[Level, typer.Option("--impact", help="The analyst's impact level.")],
+    themes: Annotated[
+        str, typer.Option(help="Comma-separated themes: capacity, cost, resilience, competition, regulatory.")
+    ] = "",
+) -> None:
+    """Record an analyst's impact label: it overrides the model everywhere and trains the next model."""
+    from models.impact_model import THEMES
+    from warehouse.labels import add_label
+
+    chosen = [t.strip() for t in themes.split(",") if t.strip()]
+    unknown = [t for t in chosen if t not in THEMES]
+    if unknown:
+        fail(f"unknown theme {unknown[0]!r}; themes are {', '.join(THEMES)}")
+    _query(lambda session: add_label(session, event_id, impact.value, chosen))
+    typer.echo(f"{event_id}: impact {impact.value} ({', '.join(chosen) or 'no themes'}) by analyst", err=True)
+
+
+def _compact(metrics: dict[str, Any]) -> dict[str, Any]:
+    """Metrics for the model card: without the long text reports."""
+    return {
+        k: ({kk: vv for kk, vv in v.items() if kk != "classification_report"} if isinstance(v, dict) else v)
+        for k, v in metrics.items()
+    }
+
+
+def _print_metrics(metrics: dict[str, Any], reports: bool = True) -> None:
+    for name in ("model", "rules"):
+        if name not in metrics:
+            continue
+        m = metrics[name]
+        typer.echo(
+            f"{name:>6}: level accuracy {m['level_accuracy']:.3f}, macro-F1 {m['level_macro_f1']:.3f}, "
+            f"themes micro-F1 {m['themes_micro_f1']:.3f}  "
+            + " ".join(f"{t}={f:.2f}" for t, f in m["theme_f1"].items())
+        )
+        if reports:
+            typer.echo(
+                "        confusion (rows true, columns predicted; high, medium, low): "
+                f"{m['confusion_matrix']['rows_true_columns_predicted']}"
+            )
+            typer.echo(
+                "\n".join("        " + line for line in m["classification_report"].splitlines() if line)
+            )
+        if "calibration" in m:
+            bins = ", ".join(
+                f"{b['confidence']}: {b['events']} at {b['accuracy']:.2f}"
+                for b in m["calibration"]["reliability"]
+            )
+            typer.echo(f"        calibration: Brier {m['calibration']['brier']}; reliability {bins}")

@@ -40,12 +40,13 @@ def cell(value: object) -> str:
 def timeline_table(events: list[dict[str, Any]]) -> str:
     if not events:
         return "no events match (run `cloudintel run` or widen the filters)"
+    footer = ["(* impact set by an analyst)"] if any(e.get("judged_by") == "analyst" for e in events) else []
     lines = []
     for e in events:
-        impact = e["impact"]["level"] or "-"
-        lines.append(f"{e['date']}  {e['type']:<11} {e['status']:<9} {impact:<6} {plain(e['title'])[:80]}")
+        impact = (e["impact"]["level"] or "-") + ("*" if e.get("judged_by") == "analyst" else "")
+        lines.append(f"{e['date']}  {e['type']:<11} {e['status']:<9} {impact:<7} {plain(e['title'])[:80]}")
         lines.append(f"{'':12}{e['id']}  ({len(e['sources'])} source{'s' if len(e['sources']) != 1 else ''})")
-    return "\n".join(lines)
+    return "\n".join(lines + footer)
 
 
 def timeline_csv(events: list[dict[str, Any]]) -> str:
@@ -81,7 +82,8 @@ def event_text(e: dict[str, Any]) -> str:
         plain(e["title"]),
         f"  id: {e['id']}",
         f"  {e['type']}, {e['status']}, {e['date']}; parties: {', '.join(e['parties'])}",
-        f"  impact: {e['impact']['level']} ({e['impact']['score']}); themes: {', '.join(e['impact']['themes']) or '-'}",
+        f"  impact: {e['impact']['level']} ({e['impact']['score']}); themes: {', '.join(e['impact']['themes']) or '-'}"
+        f"; judged by {e.get('judged_by') or '-'}",
     ]
     if figures:
         lines.append("  " + ", ".join(f"{k} {v:,}" for k, v in figures.items()))

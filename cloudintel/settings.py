@@ -51,6 +51,17 @@ class Settings(BaseSettings):
         "merged with the bundled list; an entry with a bundled name replaces it.",
     )
 
+    model_dir: Path | None = Field(
+        default=None,
+        description="Folder of the trained impact model (default $CLOUDINTEL_HOME/models); without a usable "
+        "model there, the rule baseline of the guide's §3 is used and flagged as such.",
+    )
+
+    @property
+    def model_folder(self) -> Path:
+        """Where `cloudintel model train` writes and the pipeline reads the impact model."""
+        return (self.model_dir or self.home_dir / "models").expanduser()
+
     def organization_index(self) -> OrganizationIndex:
         """The organization list: the bundled one plus the user's file, if set."""
         from extractors.entities import OrganizationIndex

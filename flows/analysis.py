@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from extractors.entities import OrganizationIndex
 from extractors.events import detect_events
-from models.impact_rules import rule_impact
+from models.judge import ImpactJudge
 from warehouse.engine import session_scope
 from warehouse.events import EventChanges, events_to_classify, set_impact, store_mentions
 from warehouse.schema import Document
@@ -37,12 +37,13 @@ def extract_events(database_url: str, document_ids: Sequence[int], orgs: Organiz
     return changes
 
 
-def classify_events(database_url: str, event_ids: Sequence[str], orgs: OrganizationIndex) -> int:
-    """Judge the strategic impact of these events; returns how many were classified."""
+def classify_events(database_url: str, event_ids: Sequence[str], judge: ImpactJudge) -> int:
+    """Judge the strategic impact of these events (analyst-labelled ones keep their label), in one
+    batch; returns how many were classified."""
     with session_scope(database_url) as session:
         rows = events_to_classify(session, list(dict.fromkeys(event_ids)))
-        for event_id, facts, evidence in rows:
-            impact = rule_impact(facts, evidence, orgs)
+        impacts = judge.judge([(facts, title, evidence) for _, facts, title, evidence in rows])
+        for (event_id, *_), impact in zip(rows, impacts, strict=True):
             set_impact(session, event_id, impact.level, impact.score, impact.themes, impact.version)
     return len(rows)
 

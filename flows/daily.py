@@ -27,6 +27,7 @@ from flows.analysis import classify_events, extract_events
 from flows.fetching.client import Fetcher, Validators
 from flows.ingest import SourceRead, fetch_pages, read_source
 from flows.report import summary_markdown
+from models.judge import ImpactJudge
 from warehouse.documents import (
     PageRecord,
     StoreResult,
@@ -72,9 +73,9 @@ def extract_task(database_url: str, document_ids: list[int], orgs: OrganizationI
 
 
 @task(name="classify-batch", cache_policy=NO_CACHE)
-def classify_task(database_url: str, event_ids: list[str], orgs: OrganizationIndex) -> int:
+def classify_task(database_url: str, event_ids: list[str], judge: ImpactJudge) -> int:
     """Judge the impact of a batch of events."""
-    return classify_events(database_url, event_ids, orgs)
+    return classify_events(database_url, event_ids, judge)
 
 
 @flow(name="daily-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
@@ -143,8 +144,12 @@ def run_pipeline(specs: list[SourceSpec], settings: Settings) -> RunSummary:
     summary.durations["events"] = round(time.monotonic() - stage, 3)
     stage = time.monotonic()
     touched = list(dict.fromkeys(events.new + events.changed))
+    judge = ImpactJudge.load(settings.model_folder, orgs)
+    if judge.problem:
+        logger.warning("impact model not used, rule baseline instead: %s", judge.problem)
+        summary.errors.append({"source": "impact model", "error": f"{judge.problem} (rule baseline used)"})
     for i in range(0, len(touched), settings.batch_size * 10):
-        classify_task.submit(db, touched[i : i + settings.batch_size * 10], orgs).result()
+        classify_task.submit(db, touched[i : i + settings.batch_size * 10], judge).result()
     summary.durations["classify"] = round(time.monotonic() - stage, 3)
 
     summary.documents_new = counts["new"]

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, delete, select
 
 from extractors.clustering import WINDOW_DAYS, EventFacts, best_match, event_id, merge
 from extractors.events import Candidate
-from warehouse.schema import Alert, Document, Event, EventMention, EventParty
+from warehouse.schema import Alert, AnalystLabel, Document, Event, EventMention, EventParty
 
 
 @dataclass
@@ -163,16 +163,19 @@ def _mention(event_id_: str, document: Document, candidate: Candidate) -> EventM
     )
 
 
-def events_to_classify(session: Session, ids: Sequence[str]) -> list[tuple[str, EventFacts, str]]:
-    """(id, facts, evidence sentences joined) of the given events."""
+def events_to_classify(session: Session, ids: Sequence[str]) -> list[tuple[str, EventFacts, str, str]]:
+    """(id, facts, title, evidence sentences joined) of the given events that no analyst labelled."""
     out = []
     for chunk in range(0, len(ids), 500):
         part = list(ids[chunk : chunk + 500])
-        events = session.exec(select(Event).where(col(Event.id).in_(part))).all()
+        labelled = select(AnalystLabel.event_id).where(col(AnalystLabel.event_id).in_(part))
+        events = session.exec(
+            select(Event).where(col(Event.id).in_(part), col(Event.id).not_in(labelled))
+        ).all()
         evidence: dict[str, list[str]] = {}
         for mention in session.exec(select(EventMention).where(col(EventMention.event_id).in_(part))).all():
             evidence.setdefault(mention.event_id, []).append(mention.evidence)
-        out += [(e.id, _facts(e), " ".join(evidence.get(e.id, []))) for e in events]
+        out += [(e.id, _facts(e), e.title, " ".join(evidence.get(e.id, []))) for e in events]
     return out
 
 

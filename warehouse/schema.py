@@ -126,6 +126,16 @@ class EventParty(SQLModel, table=True):
     party: str = Field(primary_key=True, index=True, max_length=200)
 
 
+class AnalystLabel(SQLModel, table=True):
+    """An analyst's impact judgement of an event: overrides the model everywhere, trains the next one."""
+
+    __tablename__ = "analyst_labels"
+    event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=64)
+    level: str = Field(max_length=10)
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    labeled_at: datetime = when(now=True)
+
+
 class EventMention(SQLModel, table=True):
     """A document that is a source of an event, with the sentence that states it."""
 

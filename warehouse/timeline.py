@@ -25,9 +25,15 @@ class TimelineFilter:
 
 
 def timeline(
-    session: Session, where: TimelineFilter, *, limit: int | None = None, offset: int = 0
+    session: Session,
+    where: TimelineFilter,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    judged_by: bool = False,
 ) -> list[dict[str, Any]]:
-    """Events matching `where`, oldest first, each with its sources, as §4 of the guide shapes them."""
+    """Events matching `where`, oldest first, each with its sources, as §4 of the guide shapes them;
+    `judged_by` adds who judged the impact (model version, rule set or "analyst") for display."""
     query = select(Event)
     if where.companies:
         matching = select(EventParty.event_id).where(col(EventParty.party).in_(list(where.companies)))
@@ -46,7 +52,7 @@ def timeline(
     if limit is not None:
         query = query.limit(limit)
     events = session.exec(query).all()
-    return as_json(session, events)
+    return as_json(session, events, judged_by=judged_by)
 
 
 def count_events(session: Session) -> int:
@@ -54,10 +60,10 @@ def count_events(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(Event)).one())
 
 
-def event_detail(session: Session, event_id: str) -> dict[str, Any] | None:
+def event_detail(session: Session, event_id: str, judged_by: bool = False) -> dict[str, Any] | None:
     """One event with every source and evidence sentence, or None."""
     event = session.get(Event, event_id)
-    return as_json(session, [event])[0] if event else None
+    return as_json(session, [event], judged_by=judged_by)[0] if event else None
 
 
 def relationships(session: Session, company: str) -> dict[str, list[dict[str, Any]]]:
@@ -73,7 +79,7 @@ def relationships(session: Session, company: str) -> dict[str, list[dict[str, An
     )
 
 
-def as_json(session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
+def as_json(session: Session, events: Sequence[Event], judged_by: bool = False) -> list[dict[str, Any]]:
     """Events in the output contract's shape, their sources oldest first."""
     ids = [e.id for e in events]
     sources: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
@@ -93,7 +99,7 @@ def as_json(session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
                     "evidence": mention.evidence,
                 }
             )
-    return [
+    shaped = [
         {
             "id": e.id,
             "type": e.type,
@@ -110,6 +116,10 @@ def as_json(session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
         }
         for e in events
     ]
+    if judged_by:
+        for row, event in zip(shaped, events, strict=True):
+            row["judged_by"] = event.model_version
+    return shaped
 
 
 def _number(value: float | None) -> int | float | None:
