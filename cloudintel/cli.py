@@ -97,14 +97,21 @@ def run(
 
 
 @app.command()
-def demo(output: FormatOption = Format.table) -> None:
+def demo(
+    output: FormatOption = Format.table,
+    corpus: Annotated[
+        Path, typer.Option(help="A corpus folder laid out like the bundled one (sources.yaml, feeds/, pages/).")
+    ] = CORPUS,
+) -> None:
     """Serve the bundled sample corpus on 127.0.0.1, run the pipeline on it once, and show what it stored."""
     from cloudintel.corpus_server import serve_corpus
 
+    if not (corpus / "sources.yaml").is_file():
+        fail(f"{corpus}: no sources.yaml; --corpus takes a folder laid out like cloudintel/corpus")
     os.environ["CLOUDINTEL_ALLOW_LOOPBACK"] = "1"  # the corpus is served on loopback
-    with serve_corpus(CORPUS) as base_url:
-        typer.echo(f"sample corpus served at {base_url}", err=True)
-        _run_pipeline(CORPUS / "sources.yaml", base_url, output)
+    with serve_corpus(corpus) as base_url:
+        typer.echo(f"corpus {corpus} served at {base_url}", err=True)
+        _run_pipeline(corpus / "sources.yaml", base_url, output)
     if output is Format.table:
         documents(output=Format.table)
         typer.echo("")

@@ -1,4 +1,4 @@
-"""Serve the bundled sample corpus on 127.0.0.1 (its own `serve.py`, loaded by path)."""
+"""Serve a corpus folder on 127.0.0.1 with the bundled corpus's `serve.py` (loaded by path)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 from types import ModuleType
 
 
-def corpus_module(corpus: Path) -> ModuleType:
-    """The corpus's `serve.py` as a module."""
-    spec = importlib.util.spec_from_file_location("cloudintel_corpus_serve", corpus / "serve.py")
+SERVE_PY = Path(__file__).resolve().parent / "corpus" / "serve.py"
+
+
+def corpus_module() -> ModuleType:
+    """The bundled corpus's `serve.py` as a module."""
+    spec = importlib.util.spec_from_file_location("cloudintel_corpus_serve", SERVE_PY)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -21,7 +24,7 @@ def corpus_module(corpus: Path) -> ModuleType:
 @contextmanager
 def serve_corpus(corpus: Path) -> Iterator[str]:
     """Serve `corpus` on a free loopback port for the duration of the block; yields the base URL."""
-    server, base_url = corpus_module(corpus).serve(corpus)
+    server, base_url = corpus_module().serve(corpus)
     try:
         yield base_url
     finally:
