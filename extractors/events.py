@@ -67,13 +67,15 @@ PARTNERSHIP = _rx(
     r"\b(?:deal|agreement|contract|pact)s?\s+with\b",
     r"\bagree(?:s|d)?\s+to\b",
     r"\b(?:partner(?:s|ed|ing)?|team(?:s|ed)? up|join(?:s|ed)? forces|collaborat(?:e|es|ed|ing))\s+with\b",
+    r"\b(?:work(?:s|ed|ing)?|team(?:s|ed|ing)?) (?:together|jointly)\b",
+    r"\b(?:in (?:advanced |early |exclusive |preliminary )?(?:talks|discussions|negotiations)|negotiat\w+)\s+with\b",
     rf"\binvest(?:s|ed|ing|ment)?\b{_C}{{0,60}}?\bin\b(?!\s+\d{{4}})",
     rf"\b(?:put|puts|putting|pour(?:s|ed)?|inject(?:s|ed)?|plough(?:s|ed)?|plow(?:s|ed)?)\b{_C}{{0,40}}?\binto\b",
     r"\b(?:choos(?:e|es|ing)|chose|chosen|pick(?:s|ed)?|select(?:s|ed)?|name(?:s|d)?|tap(?:s|ped)?|appoint(?:s|ed)?|"
     rf"add(?:s|ed|ing)?)\b{_C}{{0,60}}?\bas\b{_C}{{0,40}}?\b(?:partner|provider|supplier|vendor|customer)s?\b",
     rf"\b(?:buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|rent(?:s|ed|ing)?|leas(?:e|es|ed|ing)|procur(?:e|es|ed)|"
     rf"source(?:s|d)?|secur(?:e|es|ed))\b{_C}{{0,60}}?\b{_COMPUTE}{_C}{{0,40}}?\bfrom\b",
-    rf"\b(?:suppl(?:y|ies|ied)|provid(?:e|es|ed)|deliver(?:s|ed)?|deploy(?:s|ed)?|build(?:s)?|host(?:s|ed)?|"
+    rf"\b(?:suppl(?:y|ies|ied)|provid(?:e|es|ed)|deliver(?:s|ed)?|deploy(?:s|ed)?|build(?:s)?|host(?:s|ed)?|sell(?:s)?|sold|"
     rf"develop(?:s|ed)?|offer(?:s|ed)?|run(?:s)?)\b{_C}{{0,80}}?\b{_COMPUTE}{_C}{{0,60}}?\b(?:for|to)\b",
     rf"\b(?:jointly|together)\b{_C}{{0,30}}?\b(?:deploy|build|develop|invest|launch|fund)",
     r"\b(?:launch(?:es|ed)?|unveil(?:s|ed)?|form(?:s|ed)?|creat(?:e|es|ed)|establish(?:es|ed)?|set(?:s)? up)\b"
@@ -90,10 +92,12 @@ CAPACITY = _rx(
     r"\b(?:build(?:s|ing)?|built|construct(?:s|ing|ed)?|develop(?:s|ing|ed)?|open(?:s|ed|ing)?|launch(?:es|ed|ing)?|"
     r"plan(?:s|ned|ning)?|unveil(?:s|ed)?|announc(?:e|es|ed)|break(?:s)? ground|broke ground|expand(?:s|ed|ing)?|"
     r"add(?:s|ed|ing)?|bring(?:s|ing)?|brought|switch(?:es|ed)? on|turn(?:s|ed)? on|complet(?:e|es|ed)|"
-    rf"finish(?:es|ed)?|order(?:s|ed)?|deploy(?:s|ed|ing)?|invest(?:s|ed|ing)?)\b{_C}{{0,100}}?"
+    rf"finish(?:es|ed)?|order(?:s|ed)?|deploy(?:s|ed|ing)?|invest(?:s|ed|ing)?|spend(?:s|ing)?|spent)\b{_C}{{0,100}}?"
     r"\b(?:data ?cent(?:er|re)s?|campus(?:es)?|clusters?|supercomputers?|regions?|facilit(?:y|ies)|"
     r"gigawatts?|megawatts?|\d+(?:\.\d+)?\s?[gm]w|capacity|gpus|accelerators|tpus|chips)\b",
     r"\b(?:come|comes|came|coming|go|goes|went|brought|bring\w*|be|is|are)\s+online\b",
+    r"\b(?:clusters?|supercomputers?|data ?cent(?:er|re)s?|campus(?:es)?)\b[^.;]{0,60}?\b(?:now )?(?:runs?|running|"
+    r"has|have|hosts?|houses?|holds?|operates?|contains?)\b",
 )
 _PRICE = r"(?:price|prices|pricing|rates?|fees?|charges?)"
 PRICING = _rx(
@@ -145,18 +149,26 @@ BACKGROUND = re.compile(
     r"(?:after|since|following|until|when|which until)\b[^,;]*",
     re.IGNORECASE,
 )
-# A news sentence is anchored: attributed to someone, or dated. Sentences with neither recall history.
+# A news sentence is anchored: attributed to someone, or dated; an anchor carries to later lede
+# sentences. A commitment in the present perfect or future anchors its own sentence only. Sentences
+# with no anchor recall history ("Microsoft poured funding into OpenAI ...").
 ANCHOR = _rx(
     r"\b(?:said|says|say|announced|announces|announce|unveiled|unveils|confirmed|confirms|disclosed|discloses|"
     r"reported|reports|told|stated|wrote|posted|revealed|reveals|according to)\b",
-    r"\bon (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    r"\b(?:on )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s|\b)",
     r"\b(?:today|yesterday|this week|the same day|on the same day)\b",
 )
+OWN_ANCHOR = _rx(
+    r"\b(?:will|plans? to|intends? to|is set to|are set to|is to|are to)\b",
+    r"\b(?:has|have)\s+(?:now\s+|also\s+|already\s+|just\s+)?(?:\w+ed|cut|struck|won|built|made|taken|chosen|"
+    r"signed|agreed|begun|set|put|spent|sold|bought|brought|led|picked)\b",
+)
+CONFIRMED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:has |have )?(?:since )?confirmed\b", re.IGNORECASE)
 # A sentence that turns to another story.
 ASIDE = _rx(r"\bseparately\b", r"^\s*(?:meanwhile|elsewhere|in other news|also on \w+day)\b")
 # Capacity without a figure is an event only when a new site or region is opened or planned.
 NEW_SITE = _rx(
-    rf"\b(?:new|first|largest|additional)\b{_C}{{0,40}}?\b(?:data ?cent(?:er|re)s?|campus(?:es)?|clusters?|"
+    rf"\b(?:new|first|second|third|another|largest|additional)\b{_C}{{0,40}}?\b(?:data ?cent(?:er|re)s?|campus(?:es)?|clusters?|"
     r"supercomputers?|regions?|facilit(?:y|ies))\b",
 )
 # An organization name directly followed by one of these names a product or a backer, not a party.
@@ -186,40 +198,70 @@ _MONTH_RX = "|".join(m.capitalize() + ("" if len(m) <= 4 else f"(?:{m[3:]})?") f
     "Sep(?:tember)?", "Sept?(?:ember)?"
 )
 WHEN = re.compile(
-    rf"\bon\s+(?:(?P<weekday>{'|'.join(d.capitalize() for d in _WEEKDAYS)})\b(?:,?\s+)?)?"
+    rf"\b(?:on\s+)?(?:(?P<weekday>{'|'.join(d.capitalize() for d in _WEEKDAYS)})(?:'s)?\b(?:,?\s+)?)?"
     rf"(?:(?P<month>{_MONTH_RX})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?)?"
 )
+PAST_TIME = re.compile(
+    rf"\b(?:(?P<month>{_MONTH_RX})\b|(?:in|since|of) (?P<year>(?:19|20)\d\d)\b|"
+    r"(?P<relative>last (?:year|month|week)|earlier this (?:year|month)|a year ago|months ago))"
+)
 LOOKBACK_DAYS = 14
+LEDE_PARAGRAPHS = 2  # paragraphs (after headings) that state an article's subject
 
 
 def detect_events(
     title: str, text: str, published: datetime | None, orgs: OrganizationIndex
 ) -> list[Candidate]:
     """The events an article announces or reports, one candidate per event, in lede order."""
-    opening = lede(text)
+    opening = lede(text, paragraphs=3, limit=9)
     if not opening or NOT_EVENT_GENRE.search(title) or NOT_EVENT_GENRE.search(opening[0].text):
         return []
     headline_orgs = {m.name for m in orgs.find(title)}
     fallback = _subject(orgs.find(title), title)
-    day = (published or datetime.now()).date()
+    published_day = (published or datetime.now()).date()
+    day = published_day
     found: list[Candidate] = []
     anchored = False
     for position, sentence in enumerate(opening):
         anchored = anchored or bool(ANCHOR.search(sentence.text))
-        day = (
-            _stated_date(sentence.text, (published or datetime.now()).date()) or day
-        )  # later sentences inherit
-        if not anchored or ASIDE.search(sentence.text):
+        day = _stated_date(sentence.text, published_day) or day  # later sentences inherit a stated date
+        if not (anchored or OWN_ANCHOR.search(sentence.text)) or ASIDE.search(sentence.text):
             continue
         candidate = _candidate(sentence, title, day, orgs, fallback, opening[position + 1 : position + 3])
         if candidate is None or (headline_orgs and not headline_orgs & set(candidate.parties)):
             continue
+        if sentence.paragraph >= LEDE_PARAGRAPHS and (
+            not _uncovered(candidate, headline_orgs, found) or _recalls_past(sentence.text, published_day)
+        ):
+            continue  # past the lede proper: only a new event the headline names and nothing covers yet
         found = _add(found, candidate)
+    if not found:  # a headline that states the event the lede only describes ("the chipmaker")
+        candidate = _candidate(Sentence(title, -1, -1), title, day, orgs, fallback, opening[:2])
+        found = [candidate] if candidate is not None else []
     return _without_deal_capacity(found)
 
 
+def _recalls_past(text: str, published: date) -> bool:
+    """Whether a sentence refers to an earlier month or year ("the January change", "in 2019")."""
+    for match in PAST_TIME.finditer(text):
+        month, year = match.group("month"), match.group("year")
+        if year and int(year) < published.year:
+            return True
+        if month and not month.lower().startswith(_MONTHS[published.month - 1][:3]):
+            return True
+        if match.group("relative"):
+            return True
+    return False
+
+
+def _uncovered(candidate: Candidate, headline_orgs: set[str], found: list[Candidate]) -> bool:
+    covered = {party for c in found for party in c.parties}
+    return bool((set(candidate.parties) & headline_orgs) - covered)
+
+
 def _without_deal_capacity(found: list[Candidate]) -> list[Candidate]:
-    """Capacity of an organization that the article reports a deal of is that deal's capacity."""
+    """Capacity of an organization that the article reports a deal of is that deal's capacity (its
+    figures are not taken: such sentences often give programme totals, not the deal's own)."""
     dealers = {party for c in found if c.type == "partnership" for party in c.parties}
     return [c for c in found if not (c.type == "capacity" and set(c.parties) <= dealers)]
 
@@ -300,7 +342,7 @@ def _same_subject(title: str, parties: list[str], orgs: OrganizationIndex) -> bo
 def _status(text: str) -> str:
     if IN_TALKS.search(text):
         return "in_talks"
-    if REPORTED.search(text):
+    if REPORTED.search(text) and not CONFIRMED.search(text):
         return "reported"
     return "announced"
 

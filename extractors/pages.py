@@ -307,10 +307,11 @@ def _time_candidates(soup: BeautifulSoup) -> Iterator[tuple[int, Tag]]:
         )
         if _UPDATED_RE.search(own) or _UPDATED_RE.search(parent_marks):
             continue
-        if _in_chrome(time_tag, page_chars):
-            continue
         marked = _PUBLISHED_RE.search(own) or time_tag.has_attr("pubdate")
-        yield (0 if marked else 1), time_tag
+        if marked and not any(a.name in ("aside", "nav") for a in time_tag.parents):
+            yield 0, time_tag  # a byline row ("author" in its class) still carries the article's date
+        elif not _in_chrome(time_tag, page_chars):
+            yield (0 if marked else 1), time_tag
 
 
 def _in_chrome(tag: Tag, page_chars: int) -> bool:

@@ -397,7 +397,8 @@ def find_power(text: str) -> list[Power]:
 # --- chips ------------------------------------------------------------------------------------
 
 _CHIP_NOUN = (
-    r"(?i:[GTXN]PUs?|(?:super)?chips?|accelerators?|graphics\s+(?:processing\s+units?|processors?|cards?))"
+    r"(?i:[GTXN]PUs?|(?:super)?chips?|accelerators?|graphics\s+(?:processing\s+units?|processors?|cards?)"
+    r"|tensor\s+processing\s+units?)"
 )
 # A model name can itself be the noun: "100,000 H100s", "400,000 Trainium2".
 _CHIP_MODEL = (

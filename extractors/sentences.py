@@ -98,11 +98,11 @@ def lede(text: str, paragraphs: int = 2, limit: int = 6) -> list[Sentence]:
     `limit` sentences. News puts an article's subject there."""
     out: list[Sentence] = []
     seen = 0
-    for number, paragraph in enumerate(p for p in text.split("\n\n") if p.strip()):
+    for paragraph in (p for p in text.split("\n\n") if p.strip()):
         if len(paragraph) < MIN_PARAGRAPH_CHARS:
             continue
         for piece in split_sentences(paragraph):
-            out.append(Sentence(piece, number, len(out)))
+            out.append(Sentence(piece, seen, len(out)))  # numbered among real paragraphs
         seen += 1
         if seen >= paragraphs:
             break

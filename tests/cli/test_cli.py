@@ -142,6 +142,13 @@ def test_a_user_adds_an_organization_without_touching_code(tmp_path: Path) -> No
     )
     unknown = cloudintel("timeline", "--company", "fjord compute", home=tmp_path)
     assert unknown.returncode == 1 and "unknown company" in unknown.stderr
-    known = cloudintel("timeline", "--company", "fjord compute", "--format", "json", home=tmp_path,
-                       CLOUDINTEL_ORGANIZATIONS=str(extra))
+    known = cloudintel(
+        "timeline",
+        "--company",
+        "fjord compute",
+        "--format",
+        "json",
+        home=tmp_path,
+        CLOUDINTEL_ORGANIZATIONS=str(extra),
+    )
     assert known.returncode == 0 and json.loads(known.stdout) == []
