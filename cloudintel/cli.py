@@ -100,7 +100,8 @@ def run(
 def demo(
     output: FormatOption = Format.table,
     corpus: Annotated[
-        Path, typer.Option(help="A corpus folder laid out like the bundled one (sources.yaml, feeds/, pages/).")
+        Path,
+        typer.Option(help="A corpus folder laid out like the bundled one (sources.yaml, feeds/, pages/)."),
     ] = CORPUS,
 ) -> None:
     """Serve the bundled sample corpus on 127.0.0.1, run the pipeline on it once, and show what it stored."""
@@ -122,9 +123,11 @@ def _run_pipeline(sources: Path, base_url: str | None, output: Format) -> None:
     settings = _settings()
     try:
         from cloudintel.sources_file import load_sources
+        from flows.alerting.rules import load_alert_config
         from warehouse.engine import get_engine
 
         load_sources(sources, base_url)  # refuse a bad file before starting Prefect
+        load_alert_config(settings.alerts_file, settings.organization_index())
         get_engine(settings.warehouse_url)
     except CloudintelError as exc:
         fail(str(exc))
@@ -522,3 +525,71 @@ def _print_metrics(metrics: dict[str, Any], reports: bool = True) -> None:
                 for b in m["calibration"]["reliability"]
             )
             typer.echo(f"        calibration: Brier {m['calibration']['brier']}; reliability {bins}")
+
+
+alerts_app = typer.Typer(help="Alerts fired on new events, their delivery, and channel tests.")
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.callback(invoke_without_command=True)
+def alerts(ctx: typer.Context, output: FormatOption = Format.table) -> None:
+    """List the alerts fired so far, oldest first, with delivery status per channel."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cloudintel.render import alerts_table
+    from warehouse.alerts import alerts_json
+
+    rows = _query(alerts_json)
+    if output is Format.json:
+        typer.echo(json.dumps(rows, indent=2))
+    else:
+        typer.echo(alerts_table(rows))
+
+
+@alerts_app.command("test")
+def alerts_test(
+    channel: Annotated[str, typer.Argument(help="A channel name from the alerts file, or log / jsonl.")],
+) -> None:
+    """Send a test message to one channel."""
+    from flows.alerting.channels import deliver
+    from flows.alerting.rules import BUILT_IN_CHANNELS, load_alert_config
+
+    settings = _settings()
+    try:
+        config = load_alert_config(settings.alerts_file, settings.organization_index())
+    except CloudintelError as exc:
+        fail(str(exc))
+    if channel not in config.channels and channel not in BUILT_IN_CHANNELS:
+        fail(
+            f"no channel {channel!r} in {settings.alerts_file}; channels: {', '.join([*BUILT_IN_CHANNELS, *config.channels])}"
+        )
+    title, body = "[cloudintel] test message", "If you can read this, cloudintel alerts reach this channel."
+    result = deliver(
+        channel,
+        config.channels.get(channel),
+        title,
+        body,
+        {"test": True, "title": title},
+        settings.alerts_log,
+        os.environ,
+    )
+    if not result.ok:
+        fail(result.error or "delivery failed")
+    typer.echo(f"test message delivered to {channel}", err=True)
+
+
+@alerts_app.command("retry")
+def alerts_retry() -> None:
+    """Re-send every alert channel that has not been delivered yet."""
+    from flows.alerting.outbox import deliver_pending
+    from flows.alerting.rules import load_alert_config
+
+    settings = _settings()
+    try:
+        config = load_alert_config(settings.alerts_file, settings.organization_index())
+        counts = deliver_pending(settings.warehouse_url, config, settings.alerts_log, os.environ)
+    except CloudintelError as exc:
+        fail(str(exc))
+    typer.echo(f"{counts.delivered} deliveries succeeded, {counts.failed} failed", err=True)
+    if counts.failed:
+        raise typer.Exit(1)

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
-
 SERVE_PY = Path(__file__).resolve().parent / "corpus" / "serve.py"
 
 

@@ -114,3 +114,14 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def alerts_table(alerts: list[dict[str, Any]]) -> str:
+    if not alerts:
+        return "no alerts yet"
+    lines = []
+    for a in alerts:
+        status = ", ".join(f"{channel} {state}" for channel, state in a["delivery"].items())
+        lines.append(f"{a['fired_at'][:16]}  {a['rule']:<16} {plain(a['message'].splitlines()[0])[:90]}")
+        lines.append(f"{'':18}{status}" + "".join(f"\n{'':18}! {plain(e)}" for e in a["errors"].values()))
+    return "\n".join(lines)

@@ -51,6 +51,15 @@ class Settings(BaseSettings):
         "merged with the bundled list; an entry with a bundled name replaces it.",
     )
 
+    alerts: Path | None = Field(
+        default=None,
+        description="The alert rules and channels (YAML); default: the bundled cloudintel/alerts.yaml "
+        "(new cloud deals to the log and alerts.jsonl).",
+    )
+    alerts_jsonl: Path | None = Field(
+        default=None,
+        description="File the `jsonl` alert channel appends to; default $CLOUDINTEL_HOME/alerts.jsonl.",
+    )
     model_dir: Path | None = Field(
         default=None,
         description="Folder of the trained impact model (default $CLOUDINTEL_HOME/models); without a usable "
@@ -61,6 +70,16 @@ class Settings(BaseSettings):
     def model_folder(self) -> Path:
         """Where `cloudintel model train` writes and the pipeline reads the impact model."""
         return (self.model_dir or self.home_dir / "models").expanduser()
+
+    @property
+    def alerts_file(self) -> Path:
+        """The alert rules in force."""
+        return (self.alerts or Path(__file__).resolve().parent / "alerts.yaml").expanduser()
+
+    @property
+    def alerts_log(self) -> Path:
+        """Where the `jsonl` channel writes."""
+        return (self.alerts_jsonl or self.home_dir / "alerts.jsonl").expanduser()
 
     def organization_index(self) -> OrganizationIndex:
         """The organization list: the bundled one plus the user's file, if set."""

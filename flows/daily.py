@@ -4,11 +4,12 @@ Tasks are per source (read a feed) and per batch of articles (fetch + main-text 
 never per document: a Prefect task run costs milliseconds, a page only a few.
 Documents whose text is new or changed go on to event extraction and clustering (sequential
 batches, oldest article first, so event ids do not depend on batch order), then impact
-classification. Alerts (issue 5) hook in after classification.
+classification, then alerts: fired into the warehouse outbox, then delivered.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from pathlib import Path
@@ -23,6 +24,8 @@ from cloudintel.settings import Settings
 from cloudintel.sources_file import SourceSpec, load_sources
 from extractors.entities import OrganizationIndex
 from extractors.feeds import FeedItem
+from flows.alerting.outbox import AlertCounts, deliver_pending, fire_alerts
+from flows.alerting.rules import load_alert_config
 from flows.analysis import classify_events, extract_events
 from flows.fetching.client import Fetcher, Validators
 from flows.ingest import SourceRead, fetch_pages, read_source
@@ -78,6 +81,18 @@ def classify_task(database_url: str, event_ids: list[str], judge: ImpactJudge) -
     return classify_events(database_url, event_ids, judge)
 
 
+@task(name="alerts", cache_policy=NO_CACHE)
+def alerts_task(
+    database_url: str, event_ids: list[str], settings: Settings, orgs: OrganizationIndex
+) -> AlertCounts:
+    """Fire alerts for these events, then deliver everything the outbox still holds."""
+    config = load_alert_config(settings.alerts_file, orgs)
+    fired = fire_alerts(database_url, event_ids, config, orgs)
+    counts = deliver_pending(database_url, config, settings.alerts_log, os.environ)
+    counts.fired = fired
+    return counts
+
+
 @flow(name="daily-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
 def daily_pipeline(sources: str, base_url: str | None = None) -> dict[str, object]:
     """Run the whole pipeline once over the sources file; returns the run summary as a dict.
@@ -88,6 +103,9 @@ def daily_pipeline(sources: str, base_url: str | None = None) -> dict[str, objec
     """
     settings = Settings()
     specs = load_sources(Path(sources), base_url)
+    load_alert_config(
+        settings.alerts_file, settings.organization_index()
+    )  # a typo fails now, not after fetching
     return run_pipeline(specs, settings).to_dict()
 
 
@@ -151,6 +169,15 @@ def run_pipeline(specs: list[SourceSpec], settings: Settings) -> RunSummary:
     for i in range(0, len(touched), settings.batch_size * 10):
         classify_task.submit(db, touched[i : i + settings.batch_size * 10], judge).result()
     summary.durations["classify"] = round(time.monotonic() - stage, 3)
+
+    stage = time.monotonic()
+    alerts = alerts_task.submit(db, touched, settings, orgs).result()
+    summary.alerts_fired, summary.alerts_delivered, summary.alerts_failed = (
+        alerts.fired,
+        alerts.delivered,
+        alerts.failed,
+    )
+    summary.durations["alerts"] = round(time.monotonic() - stage, 3)
 
     summary.documents_new = counts["new"]
     summary.documents_updated = counts["updated"]

@@ -14,6 +14,9 @@ ROWS = (
     ("Documents failed", "documents_failed"),
     ("Not modified (304)", "not_modified"),
     ("Events new", "events_new"),
+    ("Alerts fired", "alerts_fired"),
+    ("Alerts delivered", "alerts_delivered"),
+    ("Alerts failed", "alerts_failed"),
 )
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from warehouse.schema import PipelineRun, utcnow
 
@@ -24,6 +24,9 @@ class RunSummary:
     documents_failed: int = 0
     not_modified: int = 0
     events_new: int = 0
+    alerts_fired: int = 0
+    alerts_delivered: int = 0
+    alerts_failed: int = 0
     seconds: float = 0.0
     errors: list[dict[str, str]] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
@@ -46,25 +49,8 @@ def finish_run(session: Session, summary: RunSummary) -> None:
     run = session.get(PipelineRun, summary.run_id)
     if run is None:
         return
-    for name in (
-        "status",
-        "sources_ok",
-        "sources_failed",
-        "documents_new",
-        "documents_updated",
-        "documents_unchanged",
-        "documents_duplicate",
-        "documents_failed",
-        "not_modified",
-        "events_new",
-        "errors",
-        "durations",
-    ):
+    columns = set(PipelineRun.model_fields) - {"id", "started_at", "finished_at"}
+    for name in columns & {f.name for f in fields(summary)}:
         setattr(run, name, getattr(summary, name))
     run.finished_at = utcnow()
     session.add(run)
-
-
-def latest_runs(session: Session, limit: int = 10) -> list[PipelineRun]:
-    """The most recent runs, newest first."""
-    return list(session.exec(select(PipelineRun).order_by(PipelineRun.id.desc()).limit(limit)).all())  # type: ignore[union-attr]

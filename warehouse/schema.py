@@ -165,11 +165,18 @@ class Alert(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("event_id", "rule"),)
     id: int | None = Field(default=None, primary_key=True)
     event_id: str = Field(foreign_key="events.id", index=True, max_length=64)
-    rule: str = Field(max_length=100)
+    rule: str = Field(max_length=100)  # a rule name, or "<rule>:upgrade-<level>" for an impact upgrade
     fired_at: datetime = when(now=True)
+    impact_level: str | None = Field(default=None, max_length=10)
     channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     message: str = Field(sa_column=Column(Text, nullable=False))
-    delivery: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    delivery: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )  # channel: status
+    errors: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )  # channel: last error
+    attempts: int = 0
 
 
 class PipelineRun(SQLModel, table=True):
@@ -189,5 +196,8 @@ class PipelineRun(SQLModel, table=True):
     documents_failed: int = 0
     not_modified: int = 0
     events_new: int = 0
+    alerts_fired: int = 0
+    alerts_delivered: int = 0
+    alerts_failed: int = 0
     errors: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     durations: dict[str, float] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

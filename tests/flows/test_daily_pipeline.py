@@ -12,6 +12,7 @@ from extractors.scoring import score
 from flows.daily import daily_pipeline
 from tests.conftest import CORPUS
 from tests.support.faultserver import FaultServer
+from warehouse.alerts import alerts_json
 from warehouse.engine import session_scope
 from warehouse.schema import Document, PipelineRun, Source
 from warehouse.timeline import TimelineFilter, timeline
@@ -70,8 +71,22 @@ def test_corpus_run_stores_every_page_once_and_a_second_run_nothing(
     assert result.f1 >= 0.95 and result.duplicates == 0 and result.fact_accuracy >= 0.95, result.to_dict()
     assert first["events_new"] == len(events)
 
+    with session_scope(database_url) as session:
+        fired = alerts_json(session)
+    cloud_deals = {
+        e["id"]
+        for e in events
+        if e["type"] == "partnership"
+        and {"Amazon Web Services", "Microsoft", "Google", "Oracle", "CoreWeave", "Lambda"}
+        & set(e["parties"])
+    }
+    assert sorted(a["event_id"] for a in fired if a["rule"] == "new-cloud-deal") == sorted(cloud_deals)
+    assert len(cloud_deals) == sum(g["cloud_deal"] for g in gold) == 9
+    assert first["alerts_fired"] == len(fired) and first["alerts_failed"] == 0
+
     second = daily_pipeline(sources=sources, base_url=corpus_base_url)
     assert second["documents_new"] == 0 and second["documents_updated"] == 0 and second["events_new"] == 0
+    assert second["alerts_fired"] == 0 and second["alerts_delivered"] == 0
     with session_scope(database_url) as session:
         assert timeline(session, TimelineFilter()) == events  # same ids, same facts, same sources
     assert second["not_modified"] == 6  # five feeds and the page source answer 304

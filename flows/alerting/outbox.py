@@ -1,0 +1,113 @@
+"""Fire alerts for new or changed events and deliver what the outbox still holds (plain functions).
+
+Firing and delivery are separate steps: every alert is committed to the warehouse before any
+channel is tried, so a crash or a failed channel never loses an alert and a delivered channel is
+never sent again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.entities import OrganizationIndex
+from flows.alerting.channels import deliver
+from flows.alerting.messages import render
+from flows.alerting.rules import LEVELS, AlertConfig, AlertEvent, matches
+from warehouse.alerts import add_alert, alerted, events_for_alerts, mark, undelivered
+from warehouse.engine import session_scope
+from warehouse.timeline import as_json
+
+RETRY_PAUSE = 1.0  # seconds before the one in-run retry of a failed channel
+
+
+@dataclass
+class AlertCounts:
+    """Alerts fired this run, and channel deliveries that succeeded or failed."""
+
+    fired: int = 0
+    delivered: int = 0
+    failed: int = 0
+
+
+def fire_alerts(
+    database_url: str, event_ids: Sequence[str], config: AlertConfig, orgs: OrganizationIndex
+) -> int:
+    """Add an alert to the outbox for every (event, rule) that matches and has not alerted yet (or,
+    under a rule that asks for upgrades, whose impact rose since); returns how many were added."""
+    fired = 0
+    with session_scope(database_url) as session:
+        events = events_for_alerts(session, list(dict.fromkeys(event_ids)))
+        shaped = {e["id"]: e for e in as_json(session, events)}
+        seen = alerted(session, [e.id for e in events])
+        for event in events:
+            view = AlertEvent(
+                event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct
+            )
+            for rule in config.rules:
+                if not matches(rule, view, orgs):
+                    continue
+                key = _alert_key(rule.name, rule.upgrades, view.level, seen.get(event.id, {}))
+                if key is None:
+                    continue
+                title, body = render(rule.name, shaped[event.id])
+                add_alert(session, event.id, key, view.level, rule.channels, f"{title}\n{body}")
+                seen.setdefault(event.id, {})[key] = view.level
+                fired += 1
+    return fired
+
+
+def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, str | None]) -> str | None:
+    """The outbox key of a new alert, or None when this rule has already alerted on this event."""
+    if rule not in seen:
+        return rule
+    if not upgrades or level is None:
+        return None
+    highest = max(
+        (LEVELS[lv] for key, lv in seen.items() if (key == rule or key.startswith(f"{rule}:")) and lv),
+        default=-1,
+    )
+    key = f"{rule}:upgrade-{level}"
+    return key if LEVELS[level] > highest and key not in seen else None
+
+
+def deliver_pending(
+    database_url: str, config: AlertConfig, jsonl: Path, environ: Mapping[str, str]
+) -> AlertCounts:
+    """Try every pending or failed channel of every alert once, and once more after a pause."""
+    counts = AlertCounts()
+    with session_scope(database_url) as session:
+        work = [
+            (a.id, a.event_id, a.rule, a.message, c)
+            for a in undelivered(session)
+            for c, s in a.delivery.items()
+            if s != "delivered"
+        ]
+    for attempt in range(2):
+        retry = []
+        for alert_id, event_id, rule, message, channel in work:
+            title, _, body = message.partition("\n")
+            record = {
+                "alert_id": alert_id,
+                "event_id": event_id,
+                "rule": rule,
+                "title": title,
+                "message": body,
+            }
+            result = deliver(channel, config.channels.get(channel), title, body, record, jsonl, environ)
+            with session_scope(database_url) as session:
+                assert alert_id is not None
+                mark(session, alert_id, channel, result.ok, result.error)
+            if result.ok:
+                counts.delivered += 1
+            elif attempt == 0:
+                retry.append((alert_id, event_id, rule, message, channel))
+            else:
+                counts.failed += 1
+        if not retry:
+            break
+        work = retry
+        time.sleep(RETRY_PAUSE)
+    return counts

@@ -1,0 +1,174 @@
+"""Alert rules and channels, read from a YAML file users edit (cloudintel/alerts.yaml is the default).
+
+    channels:                      # name: Apprise URL; ${VAR} is read from the environment at send time
+      team-slack: ${CLOUDINTEL_SLACK_URL}
+    rules:
+      - name: new-cloud-deal       # unique; alerts are kept once per (event, rule)
+        kind: new-cloud-deal       # new-cloud-deal | high-impact | watchlist | price-cut
+        channels: [log, jsonl, team-slack]
+      - {name: big-moves, kind: high-impact, min_level: high, upgrades: true, channels: [log]}
+      - {name: my-companies, kind: watchlist, companies: [OpenAI, aws], channels: [jsonl]}
+      - {name: price-cuts, kind: price-cut, min_cut_pct: 20, channels: [log]}
+
+`log` and `jsonl` are built in. A rule with `upgrades: true` alerts once more when an event's impact
+is later raised above the level it was alerted at.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from cloudintel.errors import ConfigError
+from extractors.entities import OrganizationIndex
+from extractors.yamlnodes import compose, line
+
+KINDS = ("new-cloud-deal", "high-impact", "watchlist", "price-cut")
+BUILT_IN_CHANNELS = ("log", "jsonl")
+LEVELS = {"low": 0, "medium": 1, "high": 2}
+RULE_FIELDS = {"name", "kind", "channels", "min_level", "upgrades", "companies", "min_cut_pct"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One alert rule."""
+
+    name: str
+    kind: str
+    channels: tuple[str, ...]
+    min_level: str = "high"
+    upgrades: bool = False
+    companies: tuple[str, ...] = ()
+    min_cut_pct: float = 10.0
+
+
+@dataclass(frozen=True)
+class AlertConfig:
+    """Rules and the Apprise URL (template) of each named channel."""
+
+    rules: tuple[Rule, ...]
+    channels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AlertEvent:
+    """What rules look at in an event."""
+
+    id: str
+    type: str
+    parties: tuple[str, ...]
+    level: str | None
+    price_change_pct: float | None
+
+
+def load_alert_config(path: Path, orgs: OrganizationIndex) -> AlertConfig:
+    """Read and check an alerts file; errors name the file, the line and the reason."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the alerts file ({exc}); set CLOUDINTEL_ALERTS") from exc
+    root = compose(text, str(path), "'rules:' and optional 'channels:'")
+    if not isinstance(root, yaml.MappingNode):
+        raise ConfigError(f"{path}:{line(root)}: expected a mapping with 'rules:' and optional 'channels:'")
+    sections = {key.value: value for key, value in root.value}
+    channels = _channels(sections.get("channels"), str(path))
+    rules_node = sections.get("rules")
+    if not isinstance(rules_node, yaml.SequenceNode):
+        raise ConfigError(f"{path}:{line(root)}: 'rules' must be a list")
+    rules = tuple(_rule(node, str(path), channels, orgs) for node in rules_node.value)
+    names = [r.name for r in rules]
+    duplicate = next((n for n in names if names.count(n) > 1), None)
+    if duplicate:
+        raise ConfigError(f"{path}: two rules are named {duplicate!r}; names must be unique")
+    return AlertConfig(rules, channels)
+
+
+def matches(rule: Rule, event: AlertEvent, orgs: OrganizationIndex) -> bool:
+    """Whether `event` is one `rule` alerts on."""
+    if rule.kind == "new-cloud-deal":
+        return event.type == "partnership" and any(orgs.is_cloud_provider(p) for p in event.parties)
+    if rule.kind == "high-impact":
+        return event.level is not None and LEVELS[event.level] >= LEVELS[rule.min_level]
+    if rule.kind == "watchlist":
+        return bool(set(rule.companies) & set(event.parties))
+    return event.type == "pricing" and (event.price_change_pct or 0) <= -rule.min_cut_pct
+
+
+def _channels(node: yaml.Node | None, filename: str) -> dict[str, str]:
+    if node is None:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"{filename}:{line(node)}: 'channels' must map names to Apprise URLs")
+    channels = {}
+    for key, value in node.value:
+        if (
+            key.value in BUILT_IN_CHANNELS
+            or not isinstance(value, yaml.ScalarNode)
+            or not str(value.value).strip()
+        ):
+            raise ConfigError(
+                f"{filename}:{line(key)}: channel {key.value!r} needs an Apprise URL (log and jsonl are built in)"
+            )
+        channels[str(key.value)] = str(value.value).strip()
+    return channels
+
+
+def _rule(node: yaml.Node, filename: str, channels: dict[str, str], orgs: OrganizationIndex) -> Rule:
+    where = f"{filename}:{line(node)}"
+    if not isinstance(node, yaml.MappingNode):
+        raise ConfigError(f"{where}: each rule must be a mapping with name, kind and channels")
+    raw = {str(k.value): v for k, v in node.value}
+    unknown = sorted(set(raw) - RULE_FIELDS)
+    if unknown:
+        hint = difflib.get_close_matches(unknown[0], sorted(RULE_FIELDS), n=1)
+        raise ConfigError(
+            f"{filename}:{line(node)}: unknown field {unknown[0]!r}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+        )
+    for required in ("name", "kind", "channels"):
+        if required not in raw:
+            raise ConfigError(f"{where}: rule is missing {required!r}")
+    kind = str(raw["kind"].value)
+    if kind not in KINDS:
+        hint = difflib.get_close_matches(kind, KINDS, n=1)
+        raise ConfigError(
+            f"{filename}:{line(raw['kind'])}: kind {kind!r} is not one of {', '.join(KINDS)}"
+            + (f"; did you mean {hint[0]!r}?" if hint else "")
+        )
+    names = _strings(raw["channels"], filename, "channels")
+    for name in names:
+        if name not in BUILT_IN_CHANNELS and name not in channels:
+            raise ConfigError(
+                f"{filename}:{line(raw['channels'])}: channel {name!r} is not defined under 'channels:'"
+            )
+    rule = Rule(name=str(raw["name"].value), kind=kind, channels=tuple(names))
+    if "min_level" in raw:
+        level = str(raw["min_level"].value)
+        if level not in LEVELS:
+            raise ConfigError(f"{filename}:{line(raw['min_level'])}: min_level must be low, medium or high")
+        rule = replace(rule, min_level=level)
+    if "upgrades" in raw:
+        rule = replace(rule, upgrades=str(raw["upgrades"].value).lower() in ("true", "yes", "1"))
+    if "min_cut_pct" in raw:
+        try:
+            rule = replace(rule, min_cut_pct=float(raw["min_cut_pct"].value))
+        except ValueError as exc:
+            raise ConfigError(f"{filename}:{line(raw['min_cut_pct'])}: min_cut_pct must be a number") from exc
+    if "companies" in raw:
+        resolved = []
+        for company in _strings(raw["companies"], filename, "companies"):
+            org = orgs.resolve(company)
+            if org is None:
+                raise ConfigError(f"{filename}:{line(raw['companies'])}: unknown company {company!r}")
+            resolved.append(org.name)
+        rule = replace(rule, companies=tuple(resolved))
+    return rule
+
+
+def _strings(node: yaml.Node, filename: str, name: str) -> list[str]:
+    if not isinstance(node, yaml.SequenceNode) or not all(isinstance(n, yaml.ScalarNode) for n in node.value):
+        raise ConfigError(f"{filename}:{line(node)}: {name!r} must be a list of names")
+    return [str(n.value) for n in node.value]

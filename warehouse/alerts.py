@@ -1,0 +1,91 @@
+"""The alert outbox: one row per (event, rule), written before any delivery, with each channel's status.
+
+A failed delivery stays `failed` and is retried on the next run; a delivered channel is never sent
+again. Re-running fires nothing twice: the (event, rule) pair is unique in the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from warehouse.schema import Alert, Event
+
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+
+def alerted(session: Session, event_ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
+    """For each event, the rules that already alerted on it and the impact level they saw."""
+    out: dict[str, dict[str, str | None]] = {}
+    for start in range(0, len(event_ids), 500):
+        rows = session.exec(
+            select(Alert).where(col(Alert.event_id).in_(list(event_ids[start : start + 500])))
+        ).all()
+        for alert in rows:
+            out.setdefault(alert.event_id, {})[alert.rule] = alert.impact_level
+    return out
+
+
+def add_alert(
+    session: Session, event_id: str, rule: str, level: str | None, channels: Sequence[str], message: str
+) -> Alert:
+    """Record an alert to be delivered (the outbox); the caller commits before delivering."""
+    alert = Alert(
+        event_id=event_id,
+        rule=rule,
+        impact_level=level,
+        channels=list(channels),
+        message=message,
+        delivery={channel: PENDING for channel in channels},
+    )
+    session.add(alert)
+    session.flush()
+    return alert
+
+
+def undelivered(session: Session) -> list[Alert]:
+    """Alerts with a channel still pending or failed, oldest first."""
+    alerts = session.exec(select(Alert).order_by(col(Alert.fired_at), col(Alert.id))).all()
+    return [a for a in alerts if any(status != DELIVERED for status in a.delivery.values())]
+
+
+def mark(session: Session, alert_id: int, channel: str, ok: bool, error: str | None) -> None:
+    """Record how one channel's delivery went."""
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        return
+    alert.delivery = {**alert.delivery, channel: DELIVERED if ok else FAILED}
+    errors = {k: v for k, v in alert.errors.items() if k != channel}
+    alert.errors = errors if ok else {**errors, channel: error or "failed"}
+    alert.attempts += 1
+    session.add(alert)
+
+
+def alerts_json(session: Session) -> list[dict[str, Any]]:
+    """Every alert fired so far, oldest first, as §4 of the guide shapes them plus delivery per channel."""
+    rows = session.exec(select(Alert).order_by(col(Alert.fired_at), col(Alert.id))).all()
+    return [
+        {
+            "id": str(a.id),
+            "event_id": a.event_id,
+            "rule": a.rule,
+            "fired_at": a.fired_at.isoformat(),
+            "channels": list(a.channels),
+            "message": a.message,
+            "delivery": dict(a.delivery),
+            "errors": dict(a.errors),
+        }
+        for a in rows
+    ]
+
+
+def events_for_alerts(session: Session, event_ids: Sequence[str]) -> list[Event]:
+    """The events to test against the alert rules."""
+    out: list[Event] = []
+    for start in range(0, len(event_ids), 500):
+        out += session.exec(
+            select(Event).where(col(Event.id).in_(list(event_ids[start : start + 500])))
+        ).all()
+    return out
