@@ -131,6 +131,14 @@ def test_timeline_event_relationships_and_score_after_the_demo(tmp_path: Path) -
     unknown = cloudintel("timeline", "--company", "Microsfot", home=tmp_path)
     assert unknown.returncode == 1 and "did you mean Microsoft" in unknown.stderr
 
+    fired = json.loads(cloudintel("alerts", "--format", "json", home=tmp_path).stdout)
+    assert sum(a["rule"] == "new-cloud-deal" for a in fired) == 9
+    assert all(set(a) >= {"id", "event_id", "rule", "fired_at", "channels", "message"} for a in fired)
+    assert all(status == "delivered" for a in fired for status in a["delivery"].values())
+    assert cloudintel("alerts", "test", "jsonl", home=tmp_path).returncode == 0
+    missing = cloudintel("alerts", "test", "team-slack", home=tmp_path)
+    assert missing.returncode == 1 and "no channel 'team-slack'" in missing.stderr
+
     scored = json.loads(cloudintel("score", str(CORPUS_GOLD), "--format", "json", home=tmp_path).stdout)
     assert scored["f1"] >= 0.95 and scored["duplicates"] == 0 and scored["fact_accuracy"] >= 0.95
 
