@@ -593,3 +593,64 @@ def alerts_retry() -> None:
     typer.echo(f"{counts.delivered} deliveries succeeded, {counts.failed} failed", err=True)
     if counts.failed:
         raise typer.Exit(1)
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+@app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the timeline page and the JSON API (read-only; docs at /docs)."""
+    import uvicorn
+
+    from cloudintel.web.app import create_app
+
+    try:
+        application = create_app(_settings())
+    except CloudintelError as exc:
+        fail(str(exc))
+    typer.echo(f"cloudintel web on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.", dir_okay=False)],
+    since: Annotated[
+        str | None, typer.Option(help="List events on or after this day as new (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Write a self-contained HTML report: the timeline picture, top events by impact, new events."""
+    from cloudintel.web.report import render_report
+    from warehouse.timeline import TimelineFilter
+    from warehouse.timeline import timeline as query
+
+    events = _query(lambda session: query(session, TimelineFilter()))
+    out.write_text(render_report(events, _day(since, "--since")), encoding="utf-8")
+    typer.echo(f"{len(events)} events written to {out}", err=True)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="The file to write.", dir_okay=False)],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv, json (the output contract) or parquet.")
+    ] = ExportFormat.csv,
+) -> None:
+    """Export the whole timeline to a file for your own tools."""
+    from cloudintel.web.report import export as write
+    from warehouse.timeline import TimelineFilter
+    from warehouse.timeline import timeline as query
+
+    events = _query(lambda session: query(session, TimelineFilter()))
+    try:
+        write(events, fmt.value, out)
+    except ImportError:
+        fail("parquet export needs pyarrow: pip install 'cloudintel[parquet]'")
+    typer.echo(f"{len(events)} events written to {out}", err=True)

@@ -49,30 +49,34 @@ def timeline_table(events: list[dict[str, Any]]) -> str:
     return "\n".join(lines + footer)
 
 
+def csv_row(e: dict[str, Any]) -> list[str]:
+    """One event as CSV cells (see CSV_FIELDS)."""
+    return [
+        cell(v)
+        for v in (
+            e["id"],
+            e["date"],
+            e["type"],
+            e["status"],
+            "; ".join(e["parties"]),
+            e["title"],
+            e["amount_usd"],
+            e["capacity_mw"],
+            e["gpus"],
+            e["duration_years"],
+            e["impact"]["level"],
+            e["impact"]["score"],
+            "; ".join(e["impact"]["themes"]),
+            " ".join(s["url"] for s in e["sources"]),
+        )
+    ]
+
+
 def timeline_csv(events: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
-    for e in events:
-        writer.writerow(
-            cell(v)
-            for v in (
-                e["id"],
-                e["date"],
-                e["type"],
-                e["status"],
-                "; ".join(e["parties"]),
-                e["title"],
-                e["amount_usd"],
-                e["capacity_mw"],
-                e["gpus"],
-                e["duration_years"],
-                e["impact"]["level"],
-                e["impact"]["score"],
-                "; ".join(e["impact"]["themes"]),
-                " ".join(s["url"] for s in e["sources"]),
-            )
-        )
+    writer.writerows(csv_row(e) for e in events)
     return out.getvalue()
 
 

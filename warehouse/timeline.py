@@ -24,16 +24,8 @@ class TimelineFilter:
     min_impact: str | None = None  # low | medium | high
 
 
-def timeline(
-    session: Session,
-    where: TimelineFilter,
-    *,
-    limit: int | None = None,
-    offset: int = 0,
-    judged_by: bool = False,
-) -> list[dict[str, Any]]:
-    """Events matching `where`, oldest first, each with its sources, as §4 of the guide shapes them;
-    `judged_by` adds who judged the impact (model version, rule set or "analyst") for display."""
+def _filtered(where: TimelineFilter) -> Any:
+    """The events query for a filter (no order, no paging)."""
     query = select(Event)
     if where.companies:
         matching = select(EventParty.event_id).where(col(EventParty.party).in_(list(where.companies)))
@@ -48,16 +40,31 @@ def timeline(
         query = query.where(col(Event.date) <= where.until)
     if where.min_impact:
         query = query.where(col(Event.impact_rank) >= IMPACT_RANK[where.min_impact])
-    query = query.order_by(col(Event.date), col(Event.id)).offset(offset)
+    return query
+
+
+def timeline(
+    session: Session, where: TimelineFilter, *, limit: int | None = None, offset: int = 0, judged_by: bool = False
+) -> list[dict[str, Any]]:
+    """Events matching `where`, oldest first, each with its sources, as §4 of the guide shapes them;
+    `judged_by` adds who judged the impact (model version, rule set or "analyst") for display."""
+    query = _filtered(where).order_by(col(Event.date), col(Event.id)).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    events = session.exec(query).all()
-    return as_json(session, events, judged_by=judged_by)
+    return as_json(session, session.exec(query).all(), judged_by=judged_by)
 
 
-def count_events(session: Session) -> int:
-    """How many events the warehouse holds."""
-    return int(session.exec(select(func.count()).select_from(Event)).one())
+def count_matching(session: Session, where: TimelineFilter) -> int:
+    """How many events match `where`."""
+    return int(session.exec(select(func.count()).select_from(_filtered(where).subquery())).one())
+
+
+def companies(session: Session) -> list[tuple[str, int]]:
+    """Every party with events, most events first."""
+    rows = session.exec(
+        select(EventParty.party, func.count()).group_by(col(EventParty.party)).order_by(func.count().desc())
+    ).all()
+    return [(party, int(n)) for party, n in rows]
 
 
 def event_detail(session: Session, event_id: str, judged_by: bool = False) -> dict[str, Any] | None:

@@ -1,0 +1,117 @@
+"""FastAPI app: the timeline API (`/api/...`, OpenAPI docs at `/docs`) and the pages that use it.
+
+Read-only over the warehouse. Every asset is served by the app itself (no CDN); article text
+reaches the page only as JSON and is inserted as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from sqlmodel import Session
+
+from cloudintel.settings import Settings
+from warehouse.alerts import alerts_json
+from warehouse.engine import get_engine
+from warehouse.timeline import (
+    TimelineFilter,
+    companies,
+    count_matching,
+    event_detail,
+    relationships,
+    timeline,
+)
+
+STATIC = Path(__file__).resolve().parent / "static"
+EventType = Literal["partnership", "capacity", "pricing"]
+Status = Literal["announced", "reported", "in_talks"]
+Level = Literal["low", "medium", "high"]
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The app for one warehouse."""
+    app = FastAPI(
+        title="cloudintel",
+        description="Partnership, capacity and pricing events of the AI and cloud-compute market.",
+        version="0.1.0",
+    )
+    engine = get_engine(settings.warehouse_url)
+    orgs = settings.organization_index()
+
+    def session() -> Iterator[Session]:
+        with Session(engine) as s:
+            yield s
+
+    Db = Annotated[Session, Depends(session)]
+
+    def canonical(name: str) -> str:
+        org = orgs.resolve(name)
+        if org is None:
+            raise HTTPException(404, f"unknown company {name!r}")
+        return org.name
+
+    @app.get("/api/events", summary="Events, oldest first, filtered and paged")
+    def events(
+        db: Db,
+        company: Annotated[list[str] | None, Query(description="A party, any alias; repeatable.")] = None,
+        type: Annotated[list[EventType] | None, Query()] = None,
+        status: Annotated[list[Status] | None, Query()] = None,
+        since: date | None = None,
+        until: date | None = None,
+        min_impact: Level | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        where = TimelineFilter(
+            companies=[canonical(c) for c in company or []],
+            types=type or [],
+            statuses=status or [],
+            since=since.isoformat() if since else None,
+            until=until.isoformat() if until else None,
+            min_impact=min_impact,
+        )
+        items = timeline(db, where, limit=limit, offset=offset, judged_by=True)
+        return {"total": count_matching(db, where), "limit": limit, "offset": offset, "items": items}
+
+    @app.get("/api/events/{event_id}", summary="One event with every source and evidence sentence")
+    def event(event_id: str, db: Db) -> dict[str, Any]:
+        found = event_detail(db, event_id, judged_by=True)
+        if found is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        return found
+
+    @app.get("/api/companies", summary="Companies with events, and how many")
+    def company_list(db: Db) -> list[dict[str, Any]]:
+        return [{"name": name, "events": count} for name, count in companies(db)]
+
+    @app.get(
+        "/api/companies/{name}", summary="A company's counterparties and the events between them, in order"
+    )
+    def company(name: str, db: Db) -> dict[str, Any]:
+        canonical_name = canonical(name)
+        groups = relationships(db, canonical_name)
+        return {
+            "company": canonical_name,
+            "counterparties": [{"name": other, "events": events} for other, events in groups.items()],
+        }
+
+    @app.get("/api/alerts", summary="Alerts fired so far, with delivery status per channel")
+    def alerts(db: Db) -> list[dict[str, Any]]:
+        return alerts_json(db)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/company/{name}", include_in_schema=False)
+    def company_page(name: str) -> FileResponse:
+        return FileResponse(STATIC / "company.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
