@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -99,6 +99,7 @@ class Event(SQLModel, table=True):
     """A real-world partnership, capacity or pricing event (filled by event extraction)."""
 
     __tablename__ = "events"
+    __table_args__ = (Index("ix_events_type_date", "type", "date", "id"), Index("ix_events_date_id", "date", "id"))
     id: str = Field(primary_key=True, max_length=64)
     type: str = Field(index=True, max_length=20)
     status: str = Field(max_length=20)
@@ -122,6 +123,7 @@ class EventParty(SQLModel, table=True):
     """One party of an event, for indexed company filters."""
 
     __tablename__ = "event_parties"
+    __table_args__ = (Index("ix_event_parties_party_event", "party", "event_id"),)
     event_id: str = Field(foreign_key="events.id", primary_key=True, max_length=64)
     party: str = Field(primary_key=True, index=True, max_length=200)
 

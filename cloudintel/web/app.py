@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
@@ -34,6 +34,14 @@ Status = Literal["announced", "reported", "in_talks"]
 Level = Literal["low", "medium", "high"]
 
 
+def _session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+Db = Annotated[Session, Depends(_session)]
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The app for one warehouse."""
     app = FastAPI(
@@ -41,14 +49,8 @@ def create_app(settings: Settings) -> FastAPI:
         description="Partnership, capacity and pricing events of the AI and cloud-compute market.",
         version="0.1.0",
     )
-    engine = get_engine(settings.warehouse_url)
+    app.state.engine = get_engine(settings.warehouse_url)
     orgs = settings.organization_index()
-
-    def session() -> Iterator[Session]:
-        with Session(engine) as s:
-            yield s
-
-    Db = Annotated[Session, Depends(session)]
 
     def canonical(name: str) -> str:
         org = orgs.resolve(name)
