@@ -18,6 +18,7 @@ install: $(VENV)/.installed
 
 demo: install  ## serve the sample corpus on 127.0.0.1, run the daily pipeline once, print what it stored
 	rm -rf $(DEMO_HOME)
+	CLOUDINTEL_HOME=$(DEMO_HOME) $(BIN)/cloudintel model train
 	CLOUDINTEL_HOME=$(DEMO_HOME) $(BIN)/cloudintel demo
 
 lint: install

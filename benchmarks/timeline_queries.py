@@ -53,17 +53,46 @@ def fill(url: str, n: int, companies: list[str]) -> float:
                 who = rnd.sample(companies, 1 if kind != "partnership" else rnd.randint(2, 3))
                 level = rnd.choice(("low", "medium", "high"))
                 event_id = f"{day}-{kind}-{i:08d}"
-                events.append({
-                    "id": event_id, "type": kind, "status": "announced", "date": day, "parties": who,
-                    "title": f"{' & '.join(who)} {kind} {i}", "amount_usd": rnd.choice((None, 1e9, 2e10)),
-                    "impact_level": level, "impact_rank": ("low", "medium", "high").index(level),
-                    "impact_score": 0.8, "themes": ["capacity"], "model_version": "bench", "created_at": now,
-                })
+                events.append(
+                    {
+                        "id": event_id,
+                        "type": kind,
+                        "status": "announced",
+                        "date": day,
+                        "parties": who,
+                        "title": f"{' & '.join(who)} {kind} {i}",
+                        "amount_usd": rnd.choice((None, 1e9, 2e10)),
+                        "impact_level": level,
+                        "impact_rank": ("low", "medium", "high").index(level),
+                        "impact_score": 0.8,
+                        "themes": ["capacity"],
+                        "model_version": "bench",
+                        "created_at": now,
+                    }
+                )
                 parties += [{"event_id": event_id, "party": p} for p in who]
-                documents.append({"id": i + 1, "url": f"https://news.example/{i}", "title": f"story {i}",
-                                  "text": "t", "fetch_status": "ok", "first_seen_at": now, "retry_next_run": False})
-                mentions.append({"event_id": event_id, "document_id": i + 1, "evidence": f"evidence {i}",
-                                 "type": kind, "parties": who, "status": "announced", "date": day})
+                documents.append(
+                    {
+                        "id": i + 1,
+                        "url": f"https://news.example/{i}",
+                        "title": f"story {i}",
+                        "text": "t",
+                        "fetch_status": "ok",
+                        "first_seen_at": now,
+                        "retry_next_run": False,
+                    }
+                )
+                mentions.append(
+                    {
+                        "event_id": event_id,
+                        "document_id": i + 1,
+                        "evidence": f"evidence {i}",
+                        "type": kind,
+                        "parties": who,
+                        "status": "announced",
+                        "date": day,
+                    }
+                )
             connection.execute(insert(Event), events)
             connection.execute(insert(EventParty), parties)
             connection.execute(insert(Document), documents)
@@ -91,11 +120,15 @@ def main() -> None:
         seconds = fill(url, args.events, companies)
         print(f"filled in {seconds:.0f} s", file=sys.stderr)
     rnd = random.Random(7)
-    queries = [(rnd.choice(companies), rnd.choice(TYPES), rnd.randint(2016, 2025)) for _ in range(args.queries)]
+    queries = [
+        (rnd.choice(companies), rnd.choice(TYPES), rnd.randint(2016, 2025)) for _ in range(args.queries)
+    ]
 
     direct, sizes = [], []
     for company, kind, year in queries:
-        where = TimelineFilter(companies=[company], types=[kind], since=f"{year}-01-01", until=f"{year}-12-31")
+        where = TimelineFilter(
+            companies=[company], types=[kind], since=f"{year}-01-01", until=f"{year}-12-31"
+        )
         started = time.perf_counter()
         with session_scope(url) as session:
             sizes.append(len(timeline(session, where)))
@@ -105,9 +138,13 @@ def main() -> None:
     # The benchmark's synthetic companies are not in the organization list: the API resolves names
     # through it, so register them as a user file would.
     extra = args.db.parent / "bench-orgs.yaml"
-    extra.write_text("".join(f"- {{name: {c}, categories: [other], cloud_provider: false}}\n" for c in companies))
+    extra.write_text(
+        "".join(f"- {{name: {c}, categories: [other], cloud_provider: false}}\n" for c in companies)
+    )
     settings.organizations = extra
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -116,28 +153,65 @@ def main() -> None:
     with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
         for company, kind, year in queries:
             started = time.perf_counter()
-            response = client.get("/api/events", params={"company": company, "type": kind, "since": f"{year}-01-01",
-                                                         "until": f"{year}-12-31", "limit": 1000})
+            response = client.get(
+                "/api/events",
+                params={
+                    "company": company,
+                    "type": kind,
+                    "since": f"{year}-01-01",
+                    "until": f"{year}-12-31",
+                    "limit": 1000,
+                },
+            )
             response.raise_for_status()
             api.append(time.perf_counter() - started)
     server.should_exit = True
 
     cli = []
-    environment = {**os.environ, "CLOUDINTEL_HOME": str(args.db.parent), "CLOUDINTEL_DATABASE_URL": url,
-                   "CLOUDINTEL_ORGANIZATIONS": str(extra)}
+    environment = {
+        **os.environ,
+        "CLOUDINTEL_HOME": str(args.db.parent),
+        "CLOUDINTEL_DATABASE_URL": url,
+        "CLOUDINTEL_ORGANIZATIONS": str(extra),
+    }
     for company, kind, year in queries[:10]:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "cloudintel", "timeline", "--company", company, "--type", kind,
-                        "--since", f"{year}-01-01", "--until", f"{year}-12-31", "--format", "json"],
-                       env=environment, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cloudintel",
+                "timeline",
+                "--company",
+                company,
+                "--type",
+                kind,
+                "--since",
+                f"{year}-01-01",
+                "--until",
+                f"{year}-12-31",
+                "--format",
+                "json",
+            ],
+            env=environment,
+            check=True,
+            capture_output=True,
+        )
         cli.append(time.perf_counter() - started)
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite")
-    print(f"{args.events:,} events; {len(queries)} queries (company + type + year), "
-          f"median {statistics.median(sizes):.0f} events returned\n")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite"
+    )
+    print(
+        f"{args.events:,} events; {len(queries)} queries (company + type + year), "
+        f"median {statistics.median(sizes):.0f} events returned\n"
+    )
     print("| path | median ms | p95 ms |\n|---|---:|---:|")
-    for label, samples in (("query the CLI and API run (in process)", direct), ("JSON API over HTTP", api),
-                           ("`cloudintel timeline` command, whole process (10 runs)", cli)):
+    for label, samples in (
+        ("query the CLI and API run (in process)", direct),
+        ("JSON API over HTTP", api),
+        ("`cloudintel timeline` command, whole process (10 runs)", cli),
+    ):
         median, p95 = percentiles(samples)
         print(f"| {label} | {median:.1f} | {p95:.1f} |")
 

@@ -338,6 +338,7 @@ def score(
     )
     facts = "  ".join(f"{k} {v:.2f}" for k, v in result["fact_accuracy_by_field"].items())
     typer.echo(f"facts: accuracy {result['fact_accuracy']:.3f}  ({facts})")
+    typer.echo(f"impact: level accuracy {result['level_accuracy']:.3f} on matched events")
     for label in ("misses", "spurious", "wrong_facts"):
         for item in result[label]:
             typer.echo(f"  {label[:-1] if label != 'misses' else 'miss'}: {item}")

@@ -27,6 +27,7 @@ class Score:
     matched: int
     duplicates: int
     fact_correct: dict[str, int] = field(default_factory=dict)
+    level_correct: int = 0  # impact level equal to the gold impact_level, on matched pairs
     misses: list[str] = field(default_factory=list)  # gold keys not found
     spurious: list[str] = field(default_factory=list)  # predicted ids matching no gold
     wrong_facts: list[str] = field(default_factory=list)
@@ -63,6 +64,7 @@ class Score:
                 f: round(self.fact_correct.get(f, 0) / self.matched, 4) if self.matched else 1.0
                 for f in FACTS
             },
+            "level_accuracy": round(self.level_correct / self.matched, 4) if self.matched else 1.0,
             "misses": self.misses,
             "spurious": self.spurious,
             "wrong_facts": self.wrong_facts,
@@ -91,6 +93,8 @@ def score(predicted: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]) -
     result.misses = [str(g.get("key", gi)) for gi, g in enumerate(gold) if gi not in taken_g]
     result.spurious = [str(p.get("id", pi)) for pi, p in enumerate(predicted) if pi not in matchable]
     for pi, gi in taken_p.items():
+        if (predicted[pi].get("impact") or {}).get("level") == gold[gi].get("impact_level"):
+            result.level_correct += 1
         for fact in FACTS:
             if _same(predicted[pi].get(fact), gold[gi].get(fact)):
                 result.fact_correct[fact] = result.fact_correct.get(fact, 0) + 1

@@ -7,12 +7,21 @@ pipeline in `models/impact_model.py` reads records only, so it needs no organiza
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
+from extractors.quantities import find_chips, find_money
 from models.impact_rules import rule_impact
+
+VAGUE_BILLIONS = re.compile(
+    r"\b(?:multi-?billion|billions|tens of billions|hundreds of billions)\b", re.IGNORECASE
+)
+EXPANSION = re.compile(
+    r"\b(?:expand\w*|extend\w*|more|additional|further|again|existing|another)\b", re.IGNORECASE
+)
 
 THRESHOLDS = {
     "amount_usd": (1e9, 1e10),
@@ -39,6 +48,11 @@ def prepare(facts: EventFacts, title: str, evidence: str, orgs: OrganizationInde
         "parties": len(facts.parties),
         "rule_level": rules.level,
         "rule_themes": list(rules.themes),
+        # what the evidence says beyond the extracted facts: sums in any currency, vague sizes
+        "any_money": max((m.value for m in find_money(evidence) if m.value >= 1e6), default=0.0),
+        "vague_billions": bool(VAGUE_BILLIONS.search(evidence)),
+        "vague_chips": any(c.count is None for c in find_chips(evidence)),
+        "expansion": bool(EXPANSION.search(evidence)),
     }
 
 
@@ -65,6 +79,12 @@ def numbers_of(records: list[Mapping[str, Any]]) -> list[dict[str, float]]:
             row["price_change>=10"] = float(abs(pct) >= 10)
             row["price_change>=50"] = float(abs(pct) >= 50)
         row["duration_given"] = float(r.get("duration_years") is not None)
+        money = r.get("any_money") or 0.0
+        row["any_money>=1e9"], row["any_money>=1e10"] = float(money >= 1e9), float(money >= 1e10)
+        row["vague_billions"] = float(bool(r.get("vague_billions")))
+        row["vague_chips"] = float(bool(r.get("vague_chips")))
+        row["expansion"] = float(bool(r.get("expansion")))
+        row["no_size"] = float(not any(r.get(k) for k in ("amount_usd", "capacity_mw", "gpus")) and not money)
         row["parties"] = float(r.get("parties") or 0)
         for category in r.get("categories") or []:
             row[f"category={category}"] = 1.0

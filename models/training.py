@@ -158,7 +158,7 @@ def _metrics(
 def _calibration(levels: Sequence[str], classes: list[str], probabilities: np.ndarray) -> dict[str, Any]:
     """Brier score per level and a reliability table: confidence bins against observed accuracy."""
     brier = {
-        c: round(float(brier_score_loss([lv == c for lv in levels], probabilities[:, i])), 4)
+        str(c): round(float(brier_score_loss([lv == c for lv in levels], probabilities[:, i])), 4)
         for i, c in enumerate(classes)
     }
     confidence = probabilities.max(axis=1)

@@ -99,7 +99,10 @@ class Event(SQLModel, table=True):
     """A real-world partnership, capacity or pricing event (filled by event extraction)."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_type_date", "type", "date", "id"), Index("ix_events_date_id", "date", "id"))
+    __table_args__ = (
+        Index("ix_events_type_date", "type", "date", "id"),
+        Index("ix_events_date_id", "date", "id"),
+    )
     id: str = Field(primary_key=True, max_length=64)
     type: str = Field(index=True, max_length=20)
     status: str = Field(max_length=20)

@@ -44,7 +44,12 @@ def _filtered(where: TimelineFilter) -> Any:
 
 
 def timeline(
-    session: Session, where: TimelineFilter, *, limit: int | None = None, offset: int = 0, judged_by: bool = False
+    session: Session,
+    where: TimelineFilter,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    judged_by: bool = False,
 ) -> list[dict[str, Any]]:
     """Events matching `where`, oldest first, each with its sources, as §4 of the guide shapes them;
     `judged_by` adds who judged the impact (model version, rule set or "analyst") for display."""

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from extractors.entities import OrganizationIndex
 from extractors.scoring import score
 from flows.daily import daily_pipeline
+from models.artifacts import save
+from models.training import load_examples, train
 from tests.conftest import CORPUS
 from tests.support.faultserver import FaultServer
 from warehouse.alerts import alerts_json
@@ -41,6 +44,8 @@ def test_corpus_run_stores_every_page_once_and_a_second_run_nothing(
     home: Path, database_url: str, corpus_base_url: str, corpus_pages: dict[str, dict[str, object]]
 ) -> None:
     sources = str(CORPUS / "sources.yaml")
+    examples, digest = load_examples()
+    save(train(examples, OrganizationIndex.load())[0], home / "models", digest, {})
     first = daily_pipeline(sources=sources, base_url=corpus_base_url)
 
     documents = stored(database_url)
@@ -69,6 +74,8 @@ def test_corpus_run_stores_every_page_once_and_a_second_run_nothing(
         events = timeline(session, TimelineFilter())
     result = score(events, gold)
     assert result.f1 >= 0.95 and result.duplicates == 0 and result.fact_accuracy >= 0.95, result.to_dict()
+    assert result.to_dict()["level_accuracy"] >= 0.9  # the trained model's impact levels
+    assert all(e["impact"]["level"] and 0 <= e["impact"]["score"] <= 1 for e in events)
     assert first["events_new"] == len(events)
 
     with session_scope(database_url) as session:

@@ -1,0 +1,48 @@
+"""The impact model on its labelled data: held-out quality measured, and better than the rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.entities import OrganizationIndex
+from models.training import evaluate, load_examples, train
+
+ORGS = OrganizationIndex.load()
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    examples, _ = load_examples()
+    model, seconds = train(examples, ORGS)
+    result = evaluate(model, [e for e in examples if e.split == "test"], ORGS)
+    result["seconds"] = seconds
+    return result
+
+
+def test_training_data_covers_every_type_level_and_theme() -> None:
+    examples, digest = load_examples()
+    test = [e for e in examples if e.split == "test"]
+    assert len(examples) >= 400 and len(digest) == 64
+    for split in (examples, test):
+        assert {e.facts.type for e in split} == {"partnership", "capacity", "pricing"}
+        assert {e.level for e in split} == {"high", "medium", "low"}
+        assert {t for e in split for t in e.themes} == {
+            "capacity",
+            "competition",
+            "cost",
+            "regulatory",
+            "resilience",
+        }
+
+
+def test_held_out_quality_as_measured(report: dict) -> None:
+    model = report["model"]
+    # measured: level accuracy 0.872, macro-F1 0.877, themes micro-F1 0.804 (docs/impact-model.md)
+    assert model["level_accuracy"] >= 0.85 and model["level_macro_f1"] >= 0.85
+    assert model["themes_micro_f1"] >= 0.8
+    assert report["seconds"] < 60
+
+
+def test_the_model_beats_the_rule_baseline_on_held_out_events(report: dict) -> None:
+    assert report["model"]["level_accuracy"] > report["rules"]["level_accuracy"]
+    assert report["model"]["themes_micro_f1"] > report["rules"]["themes_micro_f1"]
