@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_HOME := $(CURDIR)/.cloudintel-demo
 
-.PHONY: install demo test test-postgres lint unit clean
+.PHONY: install demo test test-postgres test-browser lint unit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +27,16 @@ lint: install
 	$(BIN)/mypy
 
 test: lint  ## lint, type-check, then the test suite on SQLite (about 2 minutes)
-	$(BIN)/pytest -m "not postgres"
+	$(BIN)/pytest -m "not postgres and not browser"
 
 test-postgres: install  ## the warehouse and flow tests again on a real PostgreSQL (server binaries or CLOUDINTEL_TEST_POSTGRES_URL)
 	$(BIN)/pytest -m postgres
 
-unit: install  ## the fast tests only: no whole-flow runs, no PostgreSQL
-	$(BIN)/pytest -m "not flow and not postgres"
+test-browser: install  ## the web pages in Debian's chromium (/usr/bin/chromium; apt-get install chromium)
+	$(BIN)/pytest -m browser
+
+unit: install  ## the fast tests only: no whole-flow runs, no PostgreSQL, no browser
+	$(BIN)/pytest -m "not flow and not postgres and not browser"
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -78,11 +78,11 @@ def event_detail(session: Session, event_id: str, judged_by: bool = False) -> di
     return as_json(session, [event], judged_by=judged_by)[0] if event else None
 
 
-def relationships(session: Session, company: str) -> dict[str, list[dict[str, Any]]]:
+def relationships(session: Session, company: str, judged_by: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Each counterparty of `company` with the events between them, oldest first ("" for its own
     capacity and pricing events)."""
     by_counterparty: dict[str, list[dict[str, Any]]] = {}
-    for event in timeline(session, TimelineFilter(companies=[company])):
+    for event in timeline(session, TimelineFilter(companies=[company]), judged_by=judged_by):
         others = [p for p in event["parties"] if p != company] or [""]
         for other in others:
             by_counterparty.setdefault(other, []).append(event)

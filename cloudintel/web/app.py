@@ -97,7 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     def company(name: str, db: Db) -> dict[str, Any]:
         canonical_name = canonical(name)
-        groups = relationships(db, canonical_name)
+        groups = relationships(db, canonical_name, judged_by=True)
         return {
             "company": canonical_name,
             "counterparties": [{"name": other, "events": events} for other, events in groups.items()],
