@@ -1,0 +1,207 @@
+"""The order of the pipeline, independent of the engine that runs its steps.
+
+`run_pipeline` calls each step through a `Steps` table: Prefect tasks (`flows/daily.py`), or the
+plain functions of `flows/steps.py` (`plain_steps`, for benchmarks that measure what Prefect costs).
+Article batches flow through a bounded window, so memory does not grow with the number of articles.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlmodel import Session
+
+from cloudintel.settings import Settings
+from cloudintel.sources_file import SourceSpec
+from extractors.feeds import FeedItem
+from flows import steps
+from flows.fetching.client import Validators
+from flows.ingest import SourceRead
+from models.judge import ImpactJudge
+from warehouse.documents import retryable_failures, save_validators, validators_for
+from warehouse.engine import session_scope
+from warehouse.events import EventChanges
+from warehouse.listing import by_publication
+from warehouse.runs import RunSummary, finish_run, start_run
+from warehouse.sources import record_source_outcome, register_sources
+
+BATCHES_IN_FLIGHT = 2  # fetch batches submitted ahead of the one being stored
+
+
+class Future(Protocol):
+    def result(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Done:
+    """A step already run: its value, shaped like a future."""
+
+    value: Any
+
+    def result(self) -> Any:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Steps:
+    """How each step is submitted: each returns a future of the step's result."""
+
+    read_source: Callable[..., Future]
+    fetch_batch: Callable[..., Future]
+    store_batch: Callable[..., Future]
+    extract: Callable[..., Future]
+    classify: Callable[..., Future]
+    alerts: Callable[..., Future]
+
+
+def plain_steps() -> Steps:
+    """The steps run in the calling thread, without Prefect."""
+
+    def now(step: Callable[..., Any]) -> Callable[..., Future]:
+        return lambda *args: Done(step(*args))
+
+    return Steps(
+        now(steps.read_source_step),
+        now(steps.fetch_batch_step),
+        now(steps.store_batch_step),
+        now(steps.extract_step),
+        now(steps.classify_step),
+        now(steps.alerts_step),
+    )
+
+
+def run_pipeline(
+    specs: list[SourceSpec],
+    settings: Settings,
+    submit: Steps,
+    logger: logging.Logger | logging.LoggerAdapter[Any],
+) -> RunSummary:
+    """Read sources → fetch, extract and store articles → events → impact → alerts; returns the summary."""
+    started = time.monotonic()
+    db = settings.warehouse_url
+    summary = RunSummary()
+    with session_scope(db) as session:
+        summary.run_id = start_run(session)
+        ids = register_sources(session, [(s.name, s.kind, s.url, s.selector) for s in specs])
+        feed_validators = _validators(session, [s.url for s in specs])
+
+    stage = time.monotonic()
+    futures = [submit.read_source(s, ids[s.name], settings, feed_validators.get(s.url)) for s in specs]
+    reads = [future.result() for future in futures]
+    summary.durations["read_sources"] = round(time.monotonic() - stage, 3)
+    items = _record_sources(db, reads, summary)
+    logger.info("%d sources read: %d article links", len(reads), len(items))
+
+    stage = time.monotonic()
+    counts, changed = _fetch_and_store(items, settings, submit, summary, logger)
+    summary.durations["fetch_extract_store"] = round(time.monotonic() - stage, 3)
+
+    stage = time.monotonic()
+    orgs = settings.organization_index()
+    events = EventChanges()
+    with session_scope(db) as session:
+        changed = by_publication(session, changed)
+    for i in range(0, len(changed), settings.batch_size):  # sequential: clustering sees earlier batches
+        batch = submit.extract(db, changed[i : i + settings.batch_size], orgs).result()
+        events.new += batch.new
+        events.changed += batch.changed
+    summary.events_new = len(events.new)
+    summary.durations["events"] = round(time.monotonic() - stage, 3)
+
+    stage = time.monotonic()
+    touched = list(dict.fromkeys(events.new + events.changed))
+    judge = ImpactJudge.load(settings.model_folder, orgs)
+    if judge.problem:
+        logger.warning("impact model not used, rule baseline instead: %s", judge.problem)
+        summary.errors.append({"source": "impact model", "error": f"{judge.problem} (rule baseline used)"})
+    for i in range(0, len(touched), settings.batch_size * 10):
+        submit.classify(db, touched[i : i + settings.batch_size * 10], judge).result()
+    summary.durations["classify"] = round(time.monotonic() - stage, 3)
+
+    stage = time.monotonic()
+    alerts = submit.alerts(db, touched, settings, orgs, dict(os.environ)).result()
+    summary.alerts_fired, summary.alerts_delivered, summary.alerts_failed = (
+        alerts.fired,
+        alerts.delivered,
+        alerts.failed,
+    )
+    summary.durations["alerts"] = round(time.monotonic() - stage, 3)
+
+    summary.documents_new = counts["new"]
+    summary.documents_updated = counts["updated"]
+    summary.documents_unchanged = counts["unchanged"] + counts["not_modified"]
+    summary.documents_duplicate = counts["duplicate"]
+    summary.documents_failed = counts["failed"]
+    summary.not_modified += counts["not_modified"]
+    summary.seconds = round(time.monotonic() - started, 3)
+    summary.durations["total"] = summary.seconds
+    with session_scope(db) as session:
+        finish_run(session, summary)
+    logger.info("run %s finished in %.1f s", summary.run_id, summary.seconds)
+    return summary
+
+
+def _fetch_and_store(
+    items: list[tuple[FeedItem, int]],
+    settings: Settings,
+    submit: Steps,
+    summary: RunSummary,
+    logger: logging.Logger | logging.LoggerAdapter[Any],
+) -> tuple[Counter[str], list[int]]:
+    """Fetch batches ahead in a bounded window and store each as it arrives, one writer at a time."""
+    db = settings.warehouse_url
+    batches = [items[i : i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
+    counts: Counter[str] = Counter()
+    changed: list[int] = []
+    window: deque[Future] = deque()
+    for number, batch in enumerate([*batches, *([None] * BATCHES_IN_FLIGHT)], 1):
+        if batch is not None:
+            with session_scope(db) as session:
+                validators = _validators(session, [item.url for item, _ in batch])
+            window.append(submit.fetch_batch(batch, settings, validators))
+        if len(window) > BATCHES_IN_FLIGHT or (batch is None and window):
+            records = window.popleft().result()
+            stored = submit.store_batch(db, records).result()
+            counts.update(stored.counts)
+            changed += stored.changed
+            summary.errors += [
+                {"url": r.requested_url, "error": r.error or ""} for r in records if r.outcome == "failed"
+            ]
+            logger.info(
+                "batch %d/%d stored: %s", number - BATCHES_IN_FLIGHT, len(batches), dict(stored.counts)
+            )
+    return counts, changed
+
+
+def _validators(session: Session, urls: list[str]) -> dict[str, Validators]:
+    return {url: Validators(*pair) for url, pair in validators_for(session, urls).items()}
+
+
+def _record_sources(db: str, reads: list[SourceRead], summary: RunSummary) -> list[tuple[FeedItem, int]]:
+    """Store each source's outcome and validators; return the article links, each URL once."""
+    items: dict[str, tuple[FeedItem, int]] = {}
+    with session_scope(db) as session:
+        for read in reads:
+            record_source_outcome(session, read.source_id, read.status, read.error, len(read.items))
+            if read.status == "failed":
+                summary.sources_failed += 1
+                summary.errors.append({"source": read.spec.name, "error": read.error or ""})
+                continue
+            summary.sources_ok += 1
+            if read.status == "not_modified":
+                summary.not_modified += 1
+            if read.error:
+                summary.errors.append({"source": read.spec.name, "error": read.error})
+            if read.validators.etag or read.validators.last_modified:
+                save_validators(session, read.spec.url, read.validators.etag, read.validators.last_modified)
+            for item in read.items:
+                items.setdefault(item.url, (item, read.source_id))
+        for url, source_id in retryable_failures(session):
+            items.setdefault(url, (FeedItem(url=url), source_id))
+    return list(items.values())

@@ -1,0 +1,67 @@
+"""The pipeline's steps as plain, picklable functions: each takes what it needs (settings, not open
+clients), so a Prefect task can run it in a thread, a Dask worker process, or none at all."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cloudintel.settings import Settings
+from cloudintel.sources_file import SourceSpec
+from extractors.entities import OrganizationIndex
+from extractors.feeds import FeedItem
+from flows.alerting.outbox import AlertCounts, deliver_pending, fire_alerts
+from flows.alerting.rules import load_alert_config
+from flows.analysis import classify_events, extract_events
+from flows.fetching.client import Fetcher, Validators
+from flows.ingest import SourceRead, fetch_pages, read_source
+from models.judge import ImpactJudge
+from warehouse.documents import PageRecord, StoreResult, store_pages
+from warehouse.engine import session_scope
+from warehouse.events import EventChanges
+
+
+def read_source_step(
+    spec: SourceSpec, source_id: int, settings: Settings, validators: Validators | None
+) -> SourceRead:
+    """Fetch one source and list its article links (retries live in the HTTP client)."""
+    with Fetcher(settings) as fetcher:
+        return read_source(spec, source_id, fetcher, validators)
+
+
+def fetch_batch_step(
+    items: list[tuple[FeedItem, int]], settings: Settings, validators: dict[str, Validators]
+) -> list[PageRecord]:
+    """Fetch a batch of article pages and extract main text and metadata."""
+    with Fetcher(settings) as fetcher:
+        return fetch_pages(items, fetcher, validators)
+
+
+def store_batch_step(database_url: str, records: list[PageRecord]) -> StoreResult:
+    """Write a batch of documents idempotently."""
+    with session_scope(database_url) as session:
+        return store_pages(session, records)
+
+
+def extract_step(database_url: str, document_ids: list[int], orgs: OrganizationIndex) -> EventChanges:
+    """Detect and cluster the events of a batch of documents."""
+    return extract_events(database_url, document_ids, orgs)
+
+
+def classify_step(database_url: str, event_ids: list[str], judge: ImpactJudge) -> int:
+    """Judge the impact of a batch of events."""
+    return classify_events(database_url, event_ids, judge)
+
+
+def alerts_step(
+    database_url: str,
+    event_ids: list[str],
+    settings: Settings,
+    orgs: OrganizationIndex,
+    environ: Mapping[str, str],
+) -> AlertCounts:
+    """Fire alerts for these events, then deliver everything the outbox still holds."""
+    config = load_alert_config(settings.alerts_file, orgs)
+    fired = fire_alerts(database_url, event_ids, config, orgs)
+    counts = deliver_pending(database_url, config, settings.alerts_log, environ)
+    counts.fired = fired
+    return counts
