@@ -91,9 +91,18 @@ def _settings() -> Settings:
 def run(
     sources: SourcesOption = DEFAULT_SOURCES,
     output: FormatOption = Format.table,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Run the tasks on Dask: a scheduler address (tcp://host:8786), or 'local' for a local "
+            "cluster of --workers processes.",
+        ),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes of a local Dask cluster.")] = 2,
 ) -> None:
     """Run the daily pipeline once over the sources in PATH."""
-    _run_pipeline(sources, None, output)
+    _run_pipeline(sources, None, output, dask, workers)
 
 
 @app.command()
@@ -119,7 +128,9 @@ def demo(
         timeline(output=TimelineFormat.table)
 
 
-def _run_pipeline(sources: Path, base_url: str | None, output: Format) -> None:
+def _run_pipeline(
+    sources: Path, base_url: str | None, output: Format, dask: str | None = None, workers: int = 2
+) -> None:
     settings = _settings()
     try:
         from cloudintel.sources_file import load_sources
@@ -131,12 +142,13 @@ def _run_pipeline(sources: Path, base_url: str | None, output: Format) -> None:
         get_engine(settings.warehouse_url)
     except CloudintelError as exc:
         fail(str(exc))
-    from flows.daily import daily_pipeline
+    from flows.daily import daily_pipeline, with_dask
     from flows.report import summary_text
     from warehouse.runs import RunSummary
 
+    pipeline = with_dask(None if dask == "local" else dask, workers) if dask else daily_pipeline
     try:
-        result = daily_pipeline(sources=str(sources), base_url=base_url)
+        result = pipeline(sources=str(sources), base_url=base_url)
     except CloudintelError as exc:
         fail(str(exc))
     if output is Format.json:

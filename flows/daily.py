@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -36,6 +36,19 @@ PREFECT_STEPS = Steps(
     classify_task.submit,
     alerts_task.submit,
 )
+
+
+def with_dask(address: str | None = None, workers: int = 2) -> Flow[..., dict[str, object]]:
+    """The same flow on Prefect's Dask task runner: a scheduler at `address`
+    (tcp://host:8786), or a local cluster of `workers` processes."""
+    from prefect_dask import DaskTaskRunner
+
+    runner = (
+        DaskTaskRunner(address=address)
+        if address
+        else DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 2, "processes": True})
+    )
+    return daily_pipeline.with_options(task_runner=runner)
 
 
 @flow(name="daily-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
