@@ -159,14 +159,14 @@ class Fetcher:
         current = url
         visited = {url}
         for _ in range(self.settings.max_redirects + 1):
-            check_url(current, allow_loopback=self.settings.allow_loopback, resolver=self.resolver)
+            address = check_url(current, allow_loopback=self.settings.allow_loopback, resolver=self.resolver)
             if not self.robots.allowed(current):
                 raise BlockedURLError(
                     f"{current}: robots.txt of {urlsplit(current).netloc} disallows this path for our "
                     "User-Agent; remove the source or ask the site"
                 )
             headers = _conditional_headers(validators) if current == url else {}
-            response = self._request(current, headers)
+            response = self._request(current, headers, address)
             if response.status in REDIRECTS:
                 location = response.headers.get("location")
                 if not location:
@@ -179,18 +179,21 @@ class Fetcher:
             return self._result(url, current, response)
         raise _fetch_error(url, None, f"more than {self.settings.max_redirects} redirects")
 
-    def _request(self, url: str, headers: dict[str, str]) -> _Response:
+    def _request(self, url: str, headers: dict[str, str], address: str) -> _Response:
         host = urlsplit(url).netloc
         with self._slots_lock:
             slot = self._host_slots[host]
         with slot:
-            return self._stream(url, headers)
+            return self._stream(url, headers, address)
 
-    def _stream(self, url: str, headers: dict[str, str]) -> _Response:
+    def _stream(self, url: str, headers: dict[str, str], address: str) -> _Response:
         deadline = time.monotonic() + self.settings.total_timeout
         cap = self.settings.max_bytes
+        pinned, extensions = _pinned(url, address)
         try:
-            with self.client.stream("GET", url, headers=headers) as response:
+            with self.client.stream(
+                "GET", pinned, headers={**headers, "Host": urlsplit(url).netloc}, extensions=extensions
+            ) as response:
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > cap:
                     raise _fetch_error(
@@ -255,8 +258,8 @@ class Fetcher:
     def _get_robots(self, robots_url: str) -> tuple[int | None, str]:
         """Fetch a robots.txt (guarded, not itself subject to robots): (status, text)."""
         try:
-            check_url(robots_url, allow_loopback=self.settings.allow_loopback, resolver=self.resolver)
-            response = self._request(robots_url, {})
+            address = check_url(robots_url, allow_loopback=self.settings.allow_loopback, resolver=self.resolver)
+            response = self._request(robots_url, {}, address)
         except CloudintelError:
             return None, ""
         return response.status, response.body.decode("utf-8", errors="replace")
@@ -267,6 +270,15 @@ class _Response:
     status: int
     headers: httpx.Headers
     body: bytes
+
+
+def _pinned(url: str, address: str) -> tuple[str, dict[str, str]]:
+    """The URL with its host replaced by the vetted address; TLS still checks the real name (SNI)."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    extensions = {"sni_hostname": parts.hostname or ""} if parts.scheme == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), extensions
 
 
 def _conditional_headers(validators: Validators | None) -> dict[str, str]:

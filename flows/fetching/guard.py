@@ -1,6 +1,7 @@
 """The outbound guard: refuse URLs that could turn the crawler against its own network.
 
-Only http and https; the host is resolved and every address must be globally routable.
+Only http and https; the host is resolved once and every address must be globally routable; the
+connection then goes to the vetted address (DNS pinning), so a rebinding answer cannot redirect it.
 `allow_loopback` admits 127.0.0.0/8 and ::1 (demo and tests) and nothing else.
 """
 
@@ -22,8 +23,10 @@ def system_resolver(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def check_url(url: str, *, allow_loopback: bool, resolver: Resolver = system_resolver) -> None:
-    """Raise `BlockedURLError` unless `url` is http(s) to a host whose addresses are all allowed."""
+def check_url(url: str, *, allow_loopback: bool, resolver: Resolver = system_resolver) -> str:
+    """The address to connect to for `url`; raise `BlockedURLError` unless `url` is http(s) to a host
+    whose addresses are all allowed. Connecting to the returned address (not the name again) means
+    a second DNS answer cannot point the connection elsewhere."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise BlockedURLError(f"{url}: only http and https URLs are fetched (got {parts.scheme or 'none'!r})")
@@ -44,6 +47,7 @@ def check_url(url: str, *, allow_loopback: bool, resolver: Resolver = system_res
         reason = refusal(address, allow_loopback=allow_loopback)
         if reason:
             raise BlockedURLError(f"{url}: refused, {host} resolves to {address} ({reason})")
+    return addresses[0]
 
 
 def refusal(address: str, *, allow_loopback: bool) -> str | None:

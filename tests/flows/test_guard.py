@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from cloudintel.errors import BlockedURLError
@@ -88,3 +90,28 @@ def test_loopback_is_refused_by_default(fault_server: FaultServer, tmp_path) -> 
         result = fetcher.fetch(f"{fault_server.base_url}/good")
     assert result.outcome == "failed" and "loopback" in (result.error or "")
     assert fault_server.hits["/good"] == 0
+
+
+def test_the_connection_goes_to_the_vetted_address_not_to_a_second_dns_answer(
+    settings: Settings, fault_server: FaultServer
+) -> None:
+    answers = iter([["127.0.0.1"]])
+
+    def rebinding(host: str, port: int) -> list[str]:
+        """Loopback first, a private address on every later lookup (a DNS-rebinding attacker)."""
+        assert host == "news.example"
+        return next(answers, ["10.9.9.9"])
+
+    port = fault_server.base_url.rsplit(":", 1)[1]
+    with Fetcher(settings, resolver=rebinding) as fetcher:
+        result = fetcher.fetch(f"http://news.example:{port}/good")
+    # the system resolver does not know news.example: the page came from the address vetted first
+    assert result.ok and b"Nscale" in result.body and fault_server.hits["/good"] == 1
+
+
+def test_the_test_network_guard_refuses_non_loopback_connections() -> None:
+    with (
+        pytest.raises(AssertionError, match="only loopback"),
+        socket.create_connection(("192.0.2.1", 80), 0.1),
+    ):
+        pass
