@@ -176,6 +176,8 @@ def sources(output: FormatOption = Format.table) -> None:
     for row in rows:
         status = row.last_status or "never"
         failures = f" ({row.consecutive_failures} failures in a row)" if row.consecutive_failures > 1 else ""
+        if row.backoff_until:
+            failures += f"; backing off until {row.backoff_until[:16]}"
         typer.echo(f"{row.name:<28} {row.kind:<9} {status:<13} {row.documents:>4} docs  {row.url}{failures}")
         if row.last_error:
             typer.echo(f"    ! {row.last_error}")

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     per_host_concurrency: int = Field(default=4, description="Requests in flight to one host at a time.")
     fetch_workers: int = Field(default=16, description="Requests in flight in all, per batch.")
     batch_size: int = Field(default=100, description="Articles per Prefect task (fetch, extract, store).")
+    max_items_per_source: int = Field(
+        default=500,
+        description="Article links followed per feed or newsroom and run (a page of 100,000 links is cut).",
+    )
     organizations: Path | None = Field(
         default=None,
         description="A YAML file of extra organizations (same schema as extractors/data/organizations.yaml), "

@@ -37,7 +37,21 @@ class SourceRead:
 def read_source(
     spec: SourceSpec, source_id: int, fetcher: Fetcher, validators: Validators | None
 ) -> SourceRead:
-    """Fetch a feed or newsroom listing (conditionally) and list its articles; a page lists itself."""
+    """Fetch a feed or newsroom listing (conditionally) and list its articles (at most
+    `max_items_per_source`); a page lists itself."""
+    read = _read_source(spec, source_id, fetcher, validators)
+    cap = fetcher.settings.max_items_per_source
+    if len(read.items) > cap:
+        note = f"{spec.url}: lists {len(read.items)} links; only the first {cap} are followed"
+        read.items = read.items[:cap]
+        read.error = f"{read.error}; {note}" if read.error else note
+        read.status = "recovered"
+    return read
+
+
+def _read_source(
+    spec: SourceSpec, source_id: int, fetcher: Fetcher, validators: Validators | None
+) -> SourceRead:
     if spec.kind == "page":
         return SourceRead(spec, source_id, "ok", items=[FeedItem(url=spec.url)])
     result = fetcher.fetch(spec.url, validators)

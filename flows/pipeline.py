@@ -29,7 +29,8 @@ from warehouse.engine import session_scope
 from warehouse.events import EventChanges
 from warehouse.listing import by_publication
 from warehouse.runs import RunSummary, finish_run, start_run
-from warehouse.sources import record_source_outcome, register_sources
+from warehouse.schema import utcnow
+from warehouse.sources import record_source_outcome, register_sources, resting
 
 BATCHES_IN_FLIGHT = 2  # fetch batches submitted ahead of the one being stored
 
@@ -90,6 +91,13 @@ def run_pipeline(
         summary.run_id = start_run(session)
         ids = register_sources(session, [(s.name, s.kind, s.url, s.selector) for s in specs])
         feed_validators = _validators(session, [s.url for s in specs])
+        backing_off = resting(session, utcnow())
+    for name, until in backing_off.items():
+        summary.sources_skipped += 1
+        summary.errors.append(
+            {"source": name, "error": f"failing run after run: backing off until {until:%Y-%m-%d %H:%M} UTC"}
+        )
+    specs = [s for s in specs if s.name not in backing_off]
 
     stage = time.monotonic()
     futures = [submit.read_source(s, ids[s.name], settings, feed_validators.get(s.url)) for s in specs]

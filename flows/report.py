@@ -7,6 +7,7 @@ from warehouse.runs import RunSummary
 ROWS = (
     ("Sources ok", "sources_ok"),
     ("Sources failed", "sources_failed"),
+    ("Sources backing off", "sources_skipped"),
     ("Documents new", "documents_new"),
     ("Documents updated", "documents_updated"),
     ("Documents unchanged", "documents_unchanged"),

@@ -17,6 +17,7 @@ class RunSummary:
     status: str = "completed"
     sources_ok: int = 0
     sources_failed: int = 0
+    sources_skipped: int = 0
     documents_new: int = 0
     documents_updated: int = 0
     documents_unchanged: int = 0

@@ -57,6 +57,7 @@ class Source(SQLModel, table=True):
     last_status: str | None = Field(default=None, max_length=20)  # ok | not_modified | failed
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     consecutive_failures: int = 0
+    backoff_until: datetime | None = when()  # a source failing run after run is skipped until then
     items_last_seen: int = 0
 
 
@@ -194,6 +195,7 @@ class PipelineRun(SQLModel, table=True):
     status: str = Field(default="running", max_length=20)  # running | completed | failed
     sources_ok: int = 0
     sources_failed: int = 0
+    sources_skipped: int = 0
     documents_new: int = 0
     documents_updated: int = 0
     documents_unchanged: int = 0

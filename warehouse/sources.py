@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from warehouse.schema import Document, Source, utcnow
 
@@ -20,6 +21,7 @@ class SourceRow:
     last_status: str | None
     last_error: str | None
     consecutive_failures: int
+    backoff_until: str | None
     documents: int
 
 
@@ -49,9 +51,27 @@ def record_source_outcome(
     source.last_status = status
     source.last_error = error
     source.consecutive_failures = source.consecutive_failures + 1 if status == "failed" else 0
+    source.backoff_until = backoff_until(source.consecutive_failures, source.last_fetched_at)
     if status == "ok":
         source.items_last_seen = items
     session.add(source)
+
+
+FAILURES_BEFORE_BACKOFF = 3
+MAX_BACKOFF = timedelta(days=7)
+
+
+def backoff_until(failures: int, now: datetime) -> datetime | None:
+    """After 3 failures in a row a source rests 6 h, doubling with each further failure (at most 7 days)."""
+    if failures < FAILURES_BEFORE_BACKOFF:
+        return None
+    return now + min(timedelta(hours=6) * 2 ** (failures - FAILURES_BEFORE_BACKOFF), MAX_BACKOFF)
+
+
+def resting(session: Session, now: datetime) -> dict[str, datetime]:
+    """Sources backing off at `now`, by name, with when they are tried again."""
+    rows = session.exec(select(Source).where(col(Source.backoff_until).is_not(None))).all()
+    return {s.name: s.backoff_until for s in rows if s.backoff_until and s.backoff_until > now}
 
 
 def list_sources(session: Session) -> list[SourceRow]:
@@ -68,6 +88,7 @@ def list_sources(session: Session) -> list[SourceRow]:
                 last_status=source.last_status,
                 last_error=source.last_error,
                 consecutive_failures=source.consecutive_failures,
+                backoff_until=source.backoff_until.isoformat() if source.backoff_until else None,
                 documents=documents,
             )
         )

@@ -258,7 +258,9 @@ class Fetcher:
     def _get_robots(self, robots_url: str) -> tuple[int | None, str]:
         """Fetch a robots.txt (guarded, not itself subject to robots): (status, text)."""
         try:
-            address = check_url(robots_url, allow_loopback=self.settings.allow_loopback, resolver=self.resolver)
+            address = check_url(
+                robots_url, allow_loopback=self.settings.allow_loopback, resolver=self.resolver
+            )
             response = self._request(robots_url, {}, address)
         except CloudintelError:
             return None, ""

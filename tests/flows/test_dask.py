@@ -22,8 +22,11 @@ def run_into(home: Path, monkeypatch: pytest.MonkeyPatch, pipeline, base_url: st
     summary = pipeline(sources=str(CORPUS / "sources.yaml"), base_url=base_url)
     assert summary["documents_new"] == 27
     with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
-        return [{k: v for k, v in e.items() if k != "sources"} | {"sources": [s["evidence"] for s in e["sources"]]}
-                for e in timeline(session, TimelineFilter())]
+        return [
+            {k: v for k, v in e.items() if k != "sources"}
+            | {"sources": [s["evidence"] for s in e["sources"]]}
+            for e in timeline(session, TimelineFilter())
+        ]
 
 
 def test_dask_runner_gives_the_same_timeline(
