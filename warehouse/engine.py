@@ -11,15 +11,16 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from cloudintel.errors import WarehouseError
 from warehouse import schema  # noqa: F401  (registers the tables)
+from warehouse.migrate import upgrade
 
 
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
-    """One engine per URL and process, with the tables created; raises `WarehouseError` if unusable."""
+    """One engine per URL and process, migrated to the newest schema; raises `WarehouseError` if unusable."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -38,7 +39,7 @@ def get_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
-        SQLModel.metadata.create_all(engine)
+        upgrade(engine)
     except OperationalError as exc:
         raise WarehouseError(
             f"cannot open the warehouse at {parsed.render_as_string(hide_password=True)} "
