@@ -149,6 +149,85 @@ def _undecodable(h: FaultHandler) -> None:
     h.send_body(200, body, "text/html; charset=utf-8")
 
 
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+<!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+<!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+<!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+<!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]>
+<rss version="2.0"><channel><title>&lol9;</title>
+<item><title>&lol9;</title><link>/good</link></item></channel></rss>"""
+
+
+def _xxe(h: FaultHandler) -> None:
+    secret = f"{h.server.base_url}/secret".encode()
+    body = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY file SYSTEM "file:///etc/passwd">'
+        b'<!ENTITY remote SYSTEM "' + secret + b'">]>'
+        b'<rss version="2.0"><channel><title>x</title><item><title>&file;&remote;</title>'
+        b"<link>/good</link></item></channel></rss>"
+    )
+    h.send_body(200, body, "application/rss+xml")
+
+
+def _huge(h: FaultHandler) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", str(2 * 1024**3))
+    h.end_headers()
+    _drain_zeros(h, 2 * 1024**3)
+
+
+def _huge_chunked(h: FaultHandler) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Transfer-Encoding", "chunked")
+    h.end_headers()
+    chunk = b"<p>" + b"z" * 1_048_576 + b"</p>"
+    try:
+        for _ in range(2048):  # 2 GB if nobody hangs up
+            h.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        h.wfile.write(b"0\r\n\r\n")
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def _drain_zeros(h: FaultHandler, size: int) -> None:
+    block = b"\0" * 1_048_576
+    try:
+        for _ in range(size // len(block)):
+            h.wfile.write(block)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
+def _truncated(h: FaultHandler) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", str(len(GOOD_PAGE) + 5000))
+    h.end_headers()
+    h.wfile.write(GOOD_PAGE[:300])
+    h.wfile.flush()
+    h.close_connection = True
+
+
+def _links(h: FaultHandler) -> None:
+    links = "".join(f'<li><a href="/status/404?n={i}">story {i}</a></li>' for i in range(100_000))
+    h.send_body(200, f"<html><body><ul class='news'>{links}</ul></body></html>".encode(), "text/html")
+
+
+LATIN1_NO_CHARSET = GOOD_PAGE.replace(b'<meta charset="utf-8">', b"").replace(
+    b"Norway", "Tromsø".encode("cp1252")
+)
+WRONG_CHARSET = GOOD_PAGE.replace(b'charset="utf-8"', b'charset="iso-8859-1"').replace(
+    b"Norway", "Tromsø and Zürich".encode()
+)
+
+
 ROUTES: dict[str, Handler] = {
     "/good": _good,
     "/slow": _slow,
@@ -169,6 +248,14 @@ ROUTES: dict[str, Handler] = {
     "/html-feed.xml": lambda h: h.send_body(200, HTML_AS_FEED, "text/html"),
     "/robots.txt": lambda h: h.send_body(200, b"User-agent: *\nDisallow: /private/\n", "text/plain"),
     "/private/page": _good,
+    "/billion-laughs.xml": lambda h: h.send_body(200, BILLION_LAUGHS, "application/rss+xml"),
+    "/xxe.xml": _xxe,
+    "/huge": _huge,
+    "/huge-chunked": _huge_chunked,
+    "/truncated": _truncated,
+    "/links-100k": _links,
+    "/latin1-no-charset": lambda h: h.send_body(200, LATIN1_NO_CHARSET, "text/html"),
+    "/wrong-charset": lambda h: h.send_body(200, WRONG_CHARSET, "text/html"),
 }
 
 
@@ -178,9 +265,9 @@ class FaultServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, slow_seconds: float = 3.0) -> None:
         super().__init__(("127.0.0.1", 0), FaultHandler)
+        self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
         self.hits: Counter[str] = Counter()
         self.slow_seconds = slow_seconds
-        self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients hanging up is what several faults are about: not worth a traceback."""
