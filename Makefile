@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_HOME := $(CURDIR)/.cloudintel-demo
 
-.PHONY: install demo test test-postgres test-browser lint unit clean
+.PHONY: install demo test test-postgres test-browser test-faults lint unit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,16 +27,19 @@ lint: install
 	$(BIN)/mypy
 
 test: lint  ## lint, type-check, then the test suite on SQLite (about 2 minutes)
-	$(BIN)/pytest -m "not postgres and not browser"
+	$(BIN)/pytest -m "not postgres and not browser and not faults"
 
 test-postgres: install  ## the warehouse and flow tests again on a real PostgreSQL (server binaries or CLOUDINTEL_TEST_POSTGRES_URL)
 	$(BIN)/pytest -m postgres
+
+test-faults: install  ## fault injection, kill-and-rerun, concurrent runs (several minutes)
+	$(BIN)/pytest -m "faults and not postgres"
 
 test-browser: install  ## the web pages in Debian's chromium (/usr/bin/chromium; apt-get install chromium)
 	$(BIN)/pytest -m browser
 
 unit: install  ## the fast tests only: no whole-flow runs, no PostgreSQL, no browser
-	$(BIN)/pytest -m "not flow and not postgres and not browser"
+	$(BIN)/pytest -m "not flow and not postgres and not browser and not faults"
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate, detect_events
@@ -158,3 +160,10 @@ def test_explicit_month_day_dates_the_event() -> None:
         "Meta Platforms said on Sunday, November 2, it will bring a new 1GW cluster online in Ohio in 2026.",
     )
     assert event.date == date(2025, 11, 2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=3000))
+def test_detection_never_raises_on_arbitrary_text(title: str, text: str) -> None:
+    for event in detect_events(title, text, THURSDAY, ORGS):
+        assert event.type in ("partnership", "capacity", "pricing") and event.parties

@@ -16,7 +16,7 @@ from tests.support.faultserver import BILLION_LAUGHS, FaultServer
 from warehouse.engine import session_scope
 from warehouse.schema import Document, Source
 
-pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+pytestmark = [pytest.mark.flow, pytest.mark.faults, pytest.mark.usefixtures("prefect_harness")]
 
 PAGE_FAULTS = {  # path: what the stored failure must say
     "/status/404": "404",
