@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from extractors.entities import OrganizationIndex
 from extractors.events import detect_events
 from models.judge import ImpactJudge
-from warehouse.engine import session_scope
+from warehouse.engine import session_scope, write
 from warehouse.events import EventChanges, events_to_classify, set_impact, store_mentions
 from warehouse.schema import Document
 
@@ -21,8 +21,9 @@ from warehouse.schema import Document
 def extract_events(database_url: str, document_ids: Sequence[int], orgs: OrganizationIndex) -> EventChanges:
     """Detect the events of these documents and cluster them into the timeline, oldest article first
     (so an event's id and facts do not depend on batch order)."""
-    changes = EventChanges()
-    with session_scope(database_url) as session:
+
+    def work(session: Session) -> EventChanges:
+        changes = EventChanges()
         documents = session.exec(
             select(Document)
             .where(col(Document.id).in_(list(document_ids)), Document.fetch_status == "ok")
@@ -34,7 +35,9 @@ def extract_events(database_url: str, document_ids: Sequence[int], orgs: Organiz
             changes.new += result.new
             changes.changed += [e for e in result.changed if e not in changes.new]
             changes.removed += result.removed
-    return changes
+        return changes
+
+    return write(database_url, work)
 
 
 def classify_events(database_url: str, event_ids: Sequence[str], judge: ImpactJudge) -> int:

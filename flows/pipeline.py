@@ -25,7 +25,7 @@ from flows.fetching.client import Validators
 from flows.ingest import SourceRead
 from models.judge import ImpactJudge
 from warehouse.documents import retryable_failures, save_validators, validators_for
-from warehouse.engine import session_scope
+from warehouse.engine import session_scope, write
 from warehouse.events import EventChanges
 from warehouse.listing import by_publication
 from warehouse.runs import RunSummary, finish_run, start_run
@@ -87,9 +87,11 @@ def run_pipeline(
     started = time.monotonic()
     db = settings.warehouse_url
     summary = RunSummary()
+    ids = write(
+        db, lambda session: register_sources(session, [(s.name, s.kind, s.url, s.selector) for s in specs])
+    )
     with session_scope(db) as session:
         summary.run_id = start_run(session)
-        ids = register_sources(session, [(s.name, s.kind, s.url, s.selector) for s in specs])
         feed_validators = _validators(session, [s.url for s in specs])
         backing_off = resting(session, utcnow())
     for name, until in backing_off.items():
@@ -193,23 +195,31 @@ def _validators(session: Session, urls: list[str]) -> dict[str, Validators]:
 
 def _record_sources(db: str, reads: list[SourceRead], summary: RunSummary) -> list[tuple[FeedItem, int]]:
     """Store each source's outcome and validators; return the article links, each URL once."""
-    items: dict[str, tuple[FeedItem, int]] = {}
-    with session_scope(db) as session:
+
+    def work(session: Session) -> tuple[list[tuple[FeedItem, int]], RunSummary]:
+        seen = RunSummary()  # counted afresh if a concurrent run makes this transaction start over
+        items: dict[str, tuple[FeedItem, int]] = {}
         for read in reads:
             record_source_outcome(session, read.source_id, read.status, read.error, len(read.items))
             if read.status == "failed":
-                summary.sources_failed += 1
-                summary.errors.append({"source": read.spec.name, "error": read.error or ""})
+                seen.sources_failed += 1
+                seen.errors.append({"source": read.spec.name, "error": read.error or ""})
                 continue
-            summary.sources_ok += 1
-            if read.status == "not_modified":
-                summary.not_modified += 1
+            seen.sources_ok += 1
+            seen.not_modified += read.status == "not_modified"
             if read.error:
-                summary.errors.append({"source": read.spec.name, "error": read.error})
+                seen.errors.append({"source": read.spec.name, "error": read.error})
             if read.validators.etag or read.validators.last_modified:
                 save_validators(session, read.spec.url, read.validators.etag, read.validators.last_modified)
             for item in read.items:
                 items.setdefault(item.url, (item, read.source_id))
         for url, source_id in retryable_failures(session):
             items.setdefault(url, (FeedItem(url=url), source_id))
-    return list(items.values())
+        return list(items.values()), seen
+
+    items, seen = write(db, work)
+    summary.sources_ok += seen.sources_ok
+    summary.sources_failed += seen.sources_failed
+    summary.not_modified += seen.not_modified
+    summary.errors += seen.errors
+    return items

@@ -16,7 +16,7 @@ from flows.fetching.client import Fetcher, Validators
 from flows.ingest import SourceRead, fetch_pages, read_source
 from models.judge import ImpactJudge
 from warehouse.documents import PageRecord, StoreResult, store_pages
-from warehouse.engine import session_scope
+from warehouse.engine import write
 from warehouse.events import EventChanges
 
 
@@ -37,9 +37,8 @@ def fetch_batch_step(
 
 
 def store_batch_step(database_url: str, records: list[PageRecord]) -> StoreResult:
-    """Write a batch of documents idempotently."""
-    with session_scope(database_url) as session:
-        return store_pages(session, records)
+    """Write a batch of documents idempotently (again, if a concurrent run wrote one first)."""
+    return write(database_url, lambda session: store_pages(session, records))
 
 
 def extract_step(database_url: str, document_ids: list[int], orgs: OrganizationIndex) -> EventChanges:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from cloudintel.errors import WarehouseError
 from warehouse import schema  # noqa: F401  (registers the tables)
 from warehouse.migrate import upgrade
+
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=8)
@@ -66,3 +68,16 @@ def session_scope(url: str) -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+def write(database_url: str, work: Callable[[Session], T], attempts: int = 3) -> T:
+    """Run `work` in one transaction; when a run writing at the same time inserted the same row
+    first (a unique constraint fires), roll back and run it again: it then finds that row."""
+    for attempt in range(attempts):
+        try:
+            with session_scope(database_url) as session:
+                return work(session)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -12,12 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlmodel import Session
+
 from extractors.entities import OrganizationIndex
 from flows.alerting.channels import deliver
 from flows.alerting.messages import render
 from flows.alerting.rules import LEVELS, AlertConfig, AlertEvent, matches
 from warehouse.alerts import add_alert, alerted, events_for_alerts, mark, undelivered
-from warehouse.engine import session_scope
+from warehouse.engine import session_scope, write
 from warehouse.timeline import as_json
 
 RETRY_PAUSE = 1.0  # seconds before the one in-run retry of a failed channel
@@ -37,8 +39,9 @@ def fire_alerts(
 ) -> int:
     """Add an alert to the outbox for every (event, rule) that matches and has not alerted yet (or,
     under a rule that asks for upgrades, whose impact rose since); returns how many were added."""
-    fired = 0
-    with session_scope(database_url) as session:
+
+    def work(session: Session) -> int:
+        fired = 0
         events = events_for_alerts(session, list(dict.fromkeys(event_ids)))
         shaped = {e["id"]: e for e in as_json(session, events)}
         seen = alerted(session, [e.id for e in events])
@@ -56,7 +59,9 @@ def fire_alerts(
                 add_alert(session, event.id, key, view.level, rule.channels, f"{title}\n{body}")
                 seen.setdefault(event.id, {})[key] = view.level
                 fired += 1
-    return fired
+        return fired
+
+    return write(database_url, work)  # a run firing the same alert first wins; this one then skips it
 
 
 def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, str | None]) -> str | None:
