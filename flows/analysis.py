@@ -14,7 +14,13 @@ from extractors.entities import OrganizationIndex
 from extractors.events import detect_events
 from models.judge import ImpactJudge
 from warehouse.engine import session_scope, write
-from warehouse.events import EventChanges, events_to_classify, set_impact, store_mentions
+from warehouse.events import (
+    EventChanges,
+    clear_pending_impact,
+    events_to_classify,
+    set_impact,
+    store_mentions,
+)
 from warehouse.schema import Document
 
 
@@ -32,6 +38,8 @@ def extract_events(database_url: str, document_ids: Sequence[int], orgs: Organiz
         for document in documents:
             candidates = detect_events(document.title or "", document.text or "", document.published_at, orgs)
             result = store_mentions(session, document, candidates)
+            document.extracted_hash = document.content_hash  # done, in the same transaction
+            session.add(document)
             changes.new += result.new
             changes.changed += [e for e in result.changed if e not in changes.new]
             changes.removed += result.removed
@@ -44,10 +52,12 @@ def classify_events(database_url: str, event_ids: Sequence[str], judge: ImpactJu
     """Judge the strategic impact of these events (analyst-labelled ones keep their label), in one
     batch; returns how many were classified."""
     with session_scope(database_url) as session:
-        rows = events_to_classify(session, list(dict.fromkeys(event_ids)))
+        ids = list(dict.fromkeys(event_ids))
+        rows = events_to_classify(session, ids)
         impacts = judge.judge([(facts, title, evidence) for _, facts, title, evidence in rows])
         for (event_id, *_), impact in zip(rows, impacts, strict=True):
             set_impact(session, event_id, impact.level, impact.score, impact.themes, impact.version)
+        clear_pending_impact(session, ids)
     return len(rows)
 
 

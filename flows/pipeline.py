@@ -24,10 +24,10 @@ from flows import steps
 from flows.fetching.client import Validators
 from flows.ingest import SourceRead
 from models.judge import ImpactJudge
-from warehouse.documents import retryable_failures, save_validators, validators_for
-from warehouse.engine import session_scope, write
-from warehouse.events import EventChanges
-from warehouse.listing import by_publication
+from warehouse.documents import pending_extraction, retryable_failures, save_validators, validators_for
+from warehouse.engine import get_engine, session_scope, write
+from warehouse.events import EventChanges, pending_impact
+from warehouse.locks import run_lock
 from warehouse.runs import RunSummary, finish_run, start_run
 from warehouse.schema import utcnow
 from warehouse.sources import record_source_outcome, register_sources, resting
@@ -83,7 +83,21 @@ def run_pipeline(
     submit: Steps,
     logger: logging.Logger | logging.LoggerAdapter[Any],
 ) -> RunSummary:
-    """Read sources → fetch, extract and store articles → events → impact → alerts; returns the summary."""
+    """Read sources → fetch, extract and store articles → events → impact → alerts; returns the summary.
+
+    One run at a time per warehouse (a second is refused). Work an interrupted run left is found
+    again from the warehouse: pages not stored (their feed's validators are saved only after its
+    articles are), documents not yet extracted, events not yet judged or alerted."""
+    with run_lock(get_engine(settings.warehouse_url)):
+        return _run(specs, settings, submit, logger)
+
+
+def _run(
+    specs: list[SourceSpec],
+    settings: Settings,
+    submit: Steps,
+    logger: logging.Logger | logging.LoggerAdapter[Any],
+) -> RunSummary:
     started = time.monotonic()
     db = settings.warehouse_url
     summary = RunSummary()
@@ -109,14 +123,15 @@ def run_pipeline(
     logger.info("%d sources read: %d article links", len(reads), len(items))
 
     stage = time.monotonic()
-    counts, changed = _fetch_and_store(items, settings, submit, summary, logger)
+    counts = _fetch_and_store(items, settings, submit, summary, logger)
+    write(db, lambda session: _save_feed_validators(session, reads))  # only now: their articles are stored
     summary.durations["fetch_extract_store"] = round(time.monotonic() - stage, 3)
 
     stage = time.monotonic()
     orgs = settings.organization_index()
     events = EventChanges()
     with session_scope(db) as session:
-        changed = by_publication(session, changed)
+        changed = pending_extraction(session)
     for i in range(0, len(changed), settings.batch_size):  # sequential: clustering sees earlier batches
         batch = submit.extract(db, changed[i : i + settings.batch_size], orgs).result()
         events.new += batch.new
@@ -125,7 +140,8 @@ def run_pipeline(
     summary.durations["events"] = round(time.monotonic() - stage, 3)
 
     stage = time.monotonic()
-    touched = list(dict.fromkeys(events.new + events.changed))
+    with session_scope(db) as session:
+        touched = pending_impact(session)
     judge = ImpactJudge.load(settings.model_folder, orgs)
     if judge.problem:
         logger.warning("impact model not used, rule baseline instead: %s", judge.problem)
@@ -135,7 +151,7 @@ def run_pipeline(
     summary.durations["classify"] = round(time.monotonic() - stage, 3)
 
     stage = time.monotonic()
-    alerts = submit.alerts(db, touched, settings, orgs, dict(os.environ)).result()
+    alerts = submit.alerts(db, settings, orgs, dict(os.environ)).result()
     summary.alerts_fired, summary.alerts_delivered, summary.alerts_failed = (
         alerts.fired,
         alerts.delivered,
@@ -163,12 +179,11 @@ def _fetch_and_store(
     submit: Steps,
     summary: RunSummary,
     logger: logging.Logger | logging.LoggerAdapter[Any],
-) -> tuple[Counter[str], list[int]]:
+) -> Counter[str]:
     """Fetch batches ahead in a bounded window and store each as it arrives, one writer at a time."""
     db = settings.warehouse_url
     batches = [items[i : i + settings.batch_size] for i in range(0, len(items), settings.batch_size)]
     counts: Counter[str] = Counter()
-    changed: list[int] = []
     window: deque[Future] = deque()
     for number, batch in enumerate([*batches, *([None] * BATCHES_IN_FLIGHT)], 1):
         if batch is not None:
@@ -179,14 +194,19 @@ def _fetch_and_store(
             records = window.popleft().result()
             stored = submit.store_batch(db, records).result()
             counts.update(stored.counts)
-            changed += stored.changed
             summary.errors += [
                 {"url": r.requested_url, "error": r.error or ""} for r in records if r.outcome == "failed"
             ]
             logger.info(
                 "batch %d/%d stored: %s", number - BATCHES_IN_FLIGHT, len(batches), dict(stored.counts)
             )
-    return counts, changed
+    return counts
+
+
+def _save_feed_validators(session: Session, reads: list[SourceRead]) -> None:
+    for read in reads:
+        if read.status != "failed" and (read.validators.etag or read.validators.last_modified):
+            save_validators(session, read.spec.url, read.validators.etag, read.validators.last_modified)
 
 
 def _validators(session: Session, urls: list[str]) -> dict[str, Validators]:
@@ -209,8 +229,6 @@ def _record_sources(db: str, reads: list[SourceRead], summary: RunSummary) -> li
             seen.not_modified += read.status == "not_modified"
             if read.error:
                 seen.errors.append({"source": read.spec.name, "error": read.error})
-            if read.validators.etag or read.validators.last_modified:
-                save_validators(session, read.spec.url, read.validators.etag, read.validators.last_modified)
             for item in read.items:
                 items.setdefault(item.url, (item, read.source_id))
         for url, source_id in retryable_failures(session):

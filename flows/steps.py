@@ -52,15 +52,12 @@ def classify_step(database_url: str, event_ids: list[str], judge: ImpactJudge) -
 
 
 def alerts_step(
-    database_url: str,
-    event_ids: list[str],
-    settings: Settings,
-    orgs: OrganizationIndex,
-    environ: Mapping[str, str],
+    database_url: str, settings: Settings, orgs: OrganizationIndex, environ: Mapping[str, str]
 ) -> AlertCounts:
-    """Fire alerts for these events, then deliver everything the outbox still holds."""
+    """Fire alerts for the events that changed since the rules last looked, then deliver everything
+    the outbox still holds."""
     config = load_alert_config(settings.alerts_file, orgs)
-    fired = fire_alerts(database_url, event_ids, config, orgs)
+    fired = fire_alerts(database_url, config, orgs)
     counts = deliver_pending(database_url, config, settings.alerts_log, environ)
     counts.fired = fired
     return counts

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from warehouse.schema import Alert, Event
 
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
 
 
 def alerted(session: Session, event_ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
@@ -51,15 +51,15 @@ def undelivered(session: Session) -> list[Alert]:
     return [a for a in alerts if any(status != DELIVERED for status in a.delivery.values())]
 
 
-def mark(session: Session, alert_id: int, channel: str, ok: bool, error: str | None) -> None:
-    """Record how one channel's delivery went."""
+def mark(session: Session, alert_id: int, channel: str, status: str, error: str | None) -> None:
+    """Record a channel's delivery status: sending (about to try), delivered or failed."""
     alert = session.get(Alert, alert_id)
     if alert is None:
         return
-    alert.delivery = {**alert.delivery, channel: DELIVERED if ok else FAILED}
+    alert.delivery = {**alert.delivery, channel: status}
     errors = {k: v for k, v in alert.errors.items() if k != channel}
-    alert.errors = errors if ok else {**errors, channel: error or "failed"}
-    alert.attempts += 1
+    alert.errors = {**errors, channel: error or "failed"} if status == FAILED else errors
+    alert.attempts += status == SENDING
     session.add(alert)
 
 
@@ -81,11 +81,17 @@ def alerts_json(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def events_for_alerts(session: Session, event_ids: Sequence[str]) -> list[Event]:
-    """The events to test against the alert rules."""
-    out: list[Event] = []
-    for start in range(0, len(event_ids), 500):
-        out += session.exec(
-            select(Event).where(col(Event.id).in_(list(event_ids[start : start + 500])))
+def events_for_alerts(session: Session) -> list[Event]:
+    """Events changed since the alert rules last looked at them, once their impact is judged."""
+    return list(
+        session.exec(
+            select(Event).where(col(Event.alerts_pending).is_(True), col(Event.impact_pending).is_(False))
         ).all()
-    return out
+    )
+
+
+def done_with_alerts(session: Session, events: Sequence[Event]) -> None:
+    """The rules have looked at these events."""
+    for event in events:
+        event.alerts_pending = False
+        session.add(event)

@@ -157,3 +157,17 @@ def document_counts(session: Session) -> dict[str, int]:
     """Documents per fetch status."""
     rows = session.exec(select(Document.fetch_status)).all()
     return dict(Counter(rows))
+
+
+def pending_extraction(session: Session) -> list[int]:
+    """Fetched documents whose current text has not had its events extracted, oldest first."""
+    rows = session.exec(
+        select(Document.id)
+        .where(
+            Document.fetch_status == "ok",
+            (col(Document.extracted_hash).is_(None))
+            | (col(Document.extracted_hash) != col(Document.content_hash)),
+        )
+        .order_by(col(Document.published_at), col(Document.id))
+    ).all()
+    return [i for i in rows if i is not None]

@@ -77,6 +77,7 @@ def refresh_event(session: Session, event_id_: str) -> bool:
     for name in FIGURES:
         setattr(event, name, getattr(facts, name))
     event.title = describe(facts)
+    event.impact_pending = event.alerts_pending = True
     if list(event.parties) != list(facts.parties):
         event.parties = list(facts.parties)
         session.exec(delete(EventParty).where(col(EventParty.event_id) == event_id_))
@@ -186,10 +187,30 @@ def set_impact(
     event = session.get(Event, event_id_)
     if event is None:
         return
+    if event.impact_level is not None and event.impact_level != level:
+        event.alerts_pending = True  # a rule that asks for upgrades may alert again
     event.impact_level, event.impact_score, event.themes = level, round(score, 3), sorted(themes)
     event.impact_rank = IMPACT_RANK[level]
     event.model_version = version
+    event.impact_pending = False
     session.add(event)
+
+
+def pending_impact(session: Session) -> list[str]:
+    """Events whose impact is still to be judged (new or changed, maybe by an interrupted run)."""
+    return list(
+        session.exec(select(Event.id).where(col(Event.impact_pending).is_(True)).order_by(Event.id)).all()
+    )
+
+
+def clear_pending_impact(session: Session, ids: Sequence[str]) -> None:
+    """Events an analyst labelled keep their label: nothing more to judge."""
+    for start in range(0, len(ids), 500):
+        for event in session.exec(
+            select(Event).where(col(Event.id).in_(list(ids[start : start + 500])))
+        ).all():
+            event.impact_pending = False
+            session.add(event)
 
 
 IMPACT_RANK = {"low": 0, "medium": 1, "high": 2}

@@ -24,6 +24,7 @@ def add_label(session: Session, event_id: str, level: str, themes: Sequence[str]
     session.add(label)
     event.impact_level, event.impact_rank, event.impact_score = level, IMPACT_RANK[level], 1.0
     event.themes, event.model_version = sorted(themes), ANALYST_VERSION
+    event.impact_pending, event.alerts_pending = False, True
     session.add(event)
 
 

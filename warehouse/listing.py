@@ -28,15 +28,3 @@ def list_documents(session: Session, status: str | None = None) -> list[dict[str
         }
         for document, source in session.exec(query).all()
     ]
-
-
-def by_publication(session: Session, document_ids: list[int]) -> list[int]:
-    """Document ids ordered oldest publication first (then by id)."""
-    ordered: list[tuple[object, int]] = []
-    for i in range(0, len(document_ids), 500):
-        rows = session.exec(
-            select(Document.published_at, Document.id).where(col(Document.id).in_(document_ids[i : i + 500]))
-        ).all()
-        ordered += [(published, doc_id) for published, doc_id in rows if doc_id is not None]
-    ordered.sort(key=lambda row: (row[0] is None, row[0] or 0, row[1]))  # type: ignore[operator]
-    return [doc_id for _, doc_id in ordered]

@@ -1,6 +1,6 @@
 """Schema changes go through Alembic migrations (warehouse/migrations); the warehouse is brought to
-the newest revision when it is opened. On PostgreSQL an advisory lock keeps two workers that start
-at once from migrating together."""
+the newest revision when it is opened, under a lock so that two processes starting at once do not
+migrate together."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from warehouse.locks import MIGRATION_LOCK, exclusive
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-LOCK_KEY = 7_240_317  # any constant shared by every cloudintel process
 
 
 def config() -> Config:
@@ -25,8 +25,6 @@ def config() -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the warehouse to `revision` (default: the newest)."""
     cfg = config()
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    with exclusive(engine, MIGRATION_LOCK, ".migrate.lock", wait=True), engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)

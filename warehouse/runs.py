@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from warehouse.schema import PipelineRun, utcnow
 
@@ -37,7 +37,11 @@ class RunSummary:
 
 
 def start_run(session: Session) -> int:
-    """Open a run row; returns its id."""
+    """Open a run row; returns its id. The caller holds the run lock, so a run still marked
+    running was killed: it is marked interrupted."""
+    for stale in session.exec(select(PipelineRun).where(PipelineRun.status == "running")).all():
+        stale.status = "interrupted"
+        session.add(stale)
     run = PipelineRun()
     session.add(run)
     session.flush()

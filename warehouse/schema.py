@@ -91,6 +91,7 @@ class Document(SQLModel, table=True):
     http_status: int | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     retry_next_run: bool = False  # the failure was transient (timeout, reset, 429, 5xx)
+    extracted_hash: str | None = Field(default=None, max_length=64)  # content_hash events were extracted from
     duplicate_of: int | None = Field(default=None, foreign_key="documents.id")
     first_seen_at: datetime = when(now=True)
     fetched_at: datetime | None = when()
@@ -120,6 +121,8 @@ class Event(SQLModel, table=True):
     impact_score: float | None = None
     themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     model_version: str | None = Field(default=None, max_length=80)
+    impact_pending: bool = Field(default=True, index=True)  # changed since its impact was judged
+    alerts_pending: bool = Field(default=True, index=True)  # changed since alert rules looked at it
     created_at: datetime = when(now=True)
 
 

@@ -17,6 +17,7 @@ import apprise
 LOG = logging.getLogger("cloudintel.alerts")
 _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DEFAULT_TIMEOUTS = {"cto": "5", "rto": "10"}  # Apprise's connect and read timeouts, seconds
+WEBHOOK_SCHEMES = {"json", "jsons", "form", "forms", "xml", "xmls"}  # take custom headers ("+Name=value")
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,9 @@ def deliver(
     record: dict[str, object],
     jsonl: Path,
     environ: Mapping[str, str],
+    key: str | None = None,
 ) -> Delivery:
-    """Send one alert to one channel."""
+    """Send one alert to one channel; webhooks get `key` as an Idempotency-Key header."""
     if channel == "log":
         LOG.warning("%s\n%s", title, body)
         return Delivery(True)
@@ -53,7 +55,7 @@ def deliver(
     missing = [name for name in _VARIABLE.findall(template) if not environ.get(name)]
     if missing:
         return Delivery(False, f"channel {channel!r}: environment variable {missing[0]} is not set")
-    url = _with_timeouts(_VARIABLE.sub(lambda m: environ[m.group(1)], template))
+    url = _with_timeouts(_VARIABLE.sub(lambda m: environ[m.group(1)], template), key)
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return Delivery(
@@ -66,9 +68,12 @@ def deliver(
     return Delivery(False, f"channel {channel!r}: {_redact(captured.getvalue(), url) or 'delivery failed'}")
 
 
-def _with_timeouts(url: str) -> str:
+def _with_timeouts(url: str, key: str | None) -> str:
     query = urlsplit(url).query
-    extra = "&".join(f"{k}={v}" for k, v in DEFAULT_TIMEOUTS.items() if f"{k}=" not in query)
+    params = dict(DEFAULT_TIMEOUTS)
+    if key and urlsplit(url).scheme in WEBHOOK_SCHEMES:
+        params["+Idempotency-Key"] = key
+    extra = "&".join(f"{k}={v}" for k, v in params.items() if f"{k}=" not in query)
     if not extra:
         return url
     return f"{url}{'&' if '?' in url else '?'}{extra}"

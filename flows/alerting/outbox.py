@@ -8,7 +8,7 @@ never sent again.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,15 @@ from extractors.entities import OrganizationIndex
 from flows.alerting.channels import deliver
 from flows.alerting.messages import render
 from flows.alerting.rules import LEVELS, AlertConfig, AlertEvent, matches
-from warehouse.alerts import add_alert, alerted, events_for_alerts, mark, undelivered
+from warehouse.alerts import (
+    SENDING,
+    add_alert,
+    alerted,
+    done_with_alerts,
+    events_for_alerts,
+    mark,
+    undelivered,
+)
 from warehouse.engine import session_scope, write
 from warehouse.timeline import as_json
 
@@ -34,15 +42,14 @@ class AlertCounts:
     failed: int = 0
 
 
-def fire_alerts(
-    database_url: str, event_ids: Sequence[str], config: AlertConfig, orgs: OrganizationIndex
-) -> int:
+def fire_alerts(database_url: str, config: AlertConfig, orgs: OrganizationIndex) -> int:
     """Add an alert to the outbox for every (event, rule) that matches and has not alerted yet (or,
-    under a rule that asks for upgrades, whose impact rose since); returns how many were added."""
+    under a rule that asks for upgrades, whose impact rose since), for the events that changed since
+    the rules last looked; returns how many were added."""
 
     def work(session: Session) -> int:
         fired = 0
-        events = events_for_alerts(session, list(dict.fromkeys(event_ids)))
+        events = events_for_alerts(session)
         shaped = {e["id"]: e for e in as_json(session, events)}
         seen = alerted(session, [e.id for e in events])
         for event in events:
@@ -59,6 +66,7 @@ def fire_alerts(
                 add_alert(session, event.id, key, view.level, rule.channels, f"{title}\n{body}")
                 seen.setdefault(event.id, {})[key] = view.level
                 fired += 1
+        done_with_alerts(session, events)  # in the same transaction as the alerts it added
         return fired
 
     return write(database_url, work)  # a run firing the same alert first wins; this one then skips it
@@ -81,7 +89,9 @@ def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, 
 def deliver_pending(
     database_url: str, config: AlertConfig, jsonl: Path, environ: Mapping[str, str]
 ) -> AlertCounts:
-    """Try every pending or failed channel of every alert once, and once more after a pause."""
+    """Try every channel not yet delivered once, and once more after a pause. A channel is marked
+    `sending` (committed) before it is tried: after a crash it is tried again with the same
+    idempotency key (the alert id), which webhook receivers use to drop the repeat."""
     counts = AlertCounts()
     with session_scope(database_url) as session:
         work = [
@@ -93,6 +103,9 @@ def deliver_pending(
     for attempt in range(2):
         retry = []
         for alert_id, event_id, rule, message, channel in work:
+            assert alert_id is not None
+            with session_scope(database_url) as session:
+                mark(session, alert_id, channel, SENDING, None)
             title, _, body = message.partition("\n")
             record = {
                 "alert_id": alert_id,
@@ -101,10 +114,11 @@ def deliver_pending(
                 "title": title,
                 "message": body,
             }
-            result = deliver(channel, config.channels.get(channel), title, body, record, jsonl, environ)
+            result = deliver(
+                channel, config.channels.get(channel), title, body, record, jsonl, environ, str(alert_id)
+            )
             with session_scope(database_url) as session:
-                assert alert_id is not None
-                mark(session, alert_id, channel, result.ok, result.error)
+                mark(session, alert_id, channel, "delivered" if result.ok else "failed", result.error)
             if result.ok:
                 counts.delivered += 1
             elif attempt == 0:

@@ -75,16 +75,16 @@ def test_a_cloud_deal_alerts_once_and_never_again(
     database_url: str, webhook: WebhookReceiver, tmp_path: Path
 ) -> None:
     deal = add_event(database_url, "http://a/1", cloud_deal())
-    chips = add_event(database_url, "http://a/2", chip_deal())
+    add_event(database_url, "http://a/2", chip_deal())
     cfg = config("hook", "jsonl", hook=webhook.url)
-    assert fire_alerts(database_url, [deal, chips], cfg, ORGS) == 1  # Broadcom is not a cloud provider
+    assert fire_alerts(database_url, cfg, ORGS) == 1  # Broadcom is not a cloud provider
     counts = send(database_url, cfg, tmp_path)
     assert (counts.delivered, counts.failed) == (2, 0)
     assert len(webhook.received) == 1 and deal in webhook.received[0]["message"]
     assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 1
 
     add_event(database_url, "http://b/1", cloud_deal())  # another outlet reports the same deal
-    assert fire_alerts(database_url, [deal, chips], cfg, ORGS) == 0
+    assert fire_alerts(database_url, cfg, ORGS) == 0
     assert send(database_url, cfg, tmp_path).delivered == 0
     assert len(webhook.received) == 1
     with session_scope(database_url) as session:
@@ -105,11 +105,11 @@ def test_a_raised_impact_alerts_again_only_under_a_rule_asking_for_upgrades(
             Rule("big-once", "high-impact", ("jsonl",), min_level="medium"),
         )
     )
-    assert fire_alerts(database_url, [event], cfg, ORGS) == 2
+    assert fire_alerts(database_url, cfg, ORGS) == 2
     with session_scope(database_url) as session:
         set_impact(session, event, "high", 0.95, [], "test")
-    assert fire_alerts(database_url, [event], cfg, ORGS) == 1
-    assert fire_alerts(database_url, [event], cfg, ORGS) == 0
+    assert fire_alerts(database_url, cfg, ORGS) == 1
+    assert fire_alerts(database_url, cfg, ORGS) == 0
     with session_scope(database_url) as session:
         assert sorted(a["rule"] for a in alerts_json(session)) == ["big", "big-once", "big:upgrade-high"]
 
@@ -118,7 +118,8 @@ def test_a_receiver_failing_once_gets_the_alert_exactly_once(database_url: str, 
     receiver = WebhookReceiver(fail_first=1)
     try:
         cfg = config("hook", hook=receiver.url)
-        fire_alerts(database_url, [add_event(database_url, "http://a/1", cloud_deal())], cfg, ORGS)
+        add_event(database_url, "http://a/1", cloud_deal())
+        fire_alerts(database_url, cfg, ORGS)
         counts = send(database_url, cfg, tmp_path)
         assert (counts.delivered, counts.failed) == (1, 0)
         assert receiver.requests == 2 and len(receiver.received) == 1
@@ -133,7 +134,8 @@ def test_a_silent_receiver_costs_only_its_timeout_and_is_retried_next_run(
     silent = WebhookReceiver(stall=30)
     try:
         cfg = config("hook", hook=silent.url + "?cto=1&rto=1")
-        fire_alerts(database_url, [add_event(database_url, "http://a/1", cloud_deal())], cfg, ORGS)
+        add_event(database_url, "http://a/1", cloud_deal())
+        fire_alerts(database_url, cfg, ORGS)
         started = time.monotonic()
         counts = send(database_url, cfg, tmp_path)
         assert counts.failed == 1 and time.monotonic() - started < 8  # two 1 s timeouts and a 1 s pause
@@ -156,7 +158,8 @@ def test_article_text_reaches_webhook_and_email_as_plain_text(
     smtp = SmtpReceiver()
     try:
         cfg = config("hook", "mail", hook=webhook.url, mail=smtp.url)
-        fire_alerts(database_url, [add_event(database_url, "http://a/1", cloud_deal(HOSTILE))], cfg, ORGS)
+        add_event(database_url, "http://a/1", cloud_deal(HOSTILE))
+        fire_alerts(database_url, cfg, ORGS)
         assert send(database_url, cfg, tmp_path).delivered == 2
     finally:
         smtp.stop()
@@ -173,7 +176,8 @@ def test_channel_secrets_never_show(database_url: str, tmp_path: Path, closed_po
     cfg = config(
         "hook", hook="json://user:${HOOK_TOKEN}@127.0.0.1:" + str(closed_port) + "/${HOOK_TOKEN}?cto=1&rto=1"
     )
-    fire_alerts(database_url, [add_event(database_url, "http://a/1", cloud_deal())], cfg, ORGS)
+    add_event(database_url, "http://a/1", cloud_deal())
+    fire_alerts(database_url, cfg, ORGS)
     assert send(database_url, cfg, tmp_path, {"HOOK_TOKEN": secret}).failed == 1
     with session_scope(database_url) as session:
         shown = str(alerts_json(session))
