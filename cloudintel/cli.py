@@ -144,11 +144,13 @@ def _run_pipeline(
         fail(str(exc))
     from flows.daily import daily_pipeline, with_dask
     from flows.report import summary_text
+    from warehouse.locks import run_lock
     from warehouse.runs import RunSummary
 
     pipeline = with_dask(None if dask == "local" else dask, workers) if dask else daily_pipeline
     try:
-        result = pipeline(sources=str(sources), base_url=base_url)
+        with run_lock(get_engine(settings.warehouse_url)):  # refuse a concurrent run before starting Prefect
+            result = pipeline(sources=str(sources), base_url=base_url)
     except CloudintelError as exc:
         fail(str(exc))
     if output is Format.json:

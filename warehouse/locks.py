@@ -59,13 +59,25 @@ def exclusive(engine: Engine, key: int, suffix: str, wait: bool) -> Iterator[boo
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+_held: set[str] = set()  # warehouses this process holds the run lock of (the lock is re-entrant)
+
+
 @contextmanager
 def run_lock(engine: Engine) -> Iterator[None]:
-    """Hold the warehouse for one run; a second run at the same time is refused, not queued."""
+    """Hold the warehouse for one run; a second run at the same time is refused, not queued. The
+    command line takes it before starting Prefect, the flow again (a no-op then) for deployments."""
+    key = engine.url.render_as_string(hide_password=True)
+    if key in _held:
+        yield
+        return
     with exclusive(engine, RUN_LOCK, ".run.lock", wait=False) as taken:
         if not taken:
             raise RunInProgress(
                 "another cloudintel run is in progress on this warehouse; this one stopped before doing "
                 "anything (the schedule's next run will pick up everything)"
             )
-        yield
+        _held.add(key)
+        try:
+            yield
+        finally:
+            _held.discard(key)

@@ -13,13 +13,17 @@ from aiosmtpd.controller import Controller
 
 
 class WebhookReceiver(http.server.ThreadingHTTPServer):
-    """Records every JSON body POSTed; answers `fail_first` requests with 500, or sleeps `stall` seconds."""
+    """Records every JSON body POSTed; answers `fail_first` requests with 500, or sleeps `stall` seconds.
+    Like a real idempotent receiver, a POST whose Idempotency-Key it has already accepted is answered
+    200 and dropped (counted in `repeats`)."""
 
     daemon_threads = True
 
     def __init__(self, fail_first: int = 0, stall: float = 0.0) -> None:
         super().__init__(("127.0.0.1", 0), _WebhookHandler)
         self.received: list[dict[str, Any]] = []
+        self.keys: set[str] = set()
+        self.repeats = 0
         self.requests = 0
         self.fail_first = fail_first
         self.stall = stall
@@ -45,9 +49,15 @@ class _WebhookHandler(http.server.BaseHTTPRequestHandler):
         self.server.requests += 1
         if self.server.stall:
             time.sleep(self.server.stall)
+        key = self.headers.get("Idempotency-Key")
         if self.server.requests <= self.server.fail_first:
             self.send_response(500)
+        elif key and key in self.server.keys:
+            self.server.repeats += 1
+            self.send_response(200)
         else:
+            if key:
+                self.server.keys.add(key)
             self.server.received.append(json.loads(body))
             self.send_response(200)
         self.send_header("Content-Length", "0")
