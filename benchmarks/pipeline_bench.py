@@ -1,0 +1,970 @@
+"""Scale benchmark of the daily pipeline on a synthetic corpus served on 127.0.0.1 (issue 7).
+
+    python benchmarks/pipeline_bench.py --articles 10000 [--feeds 200] [--prefect/--no-prefect] [--floor]
+        [--incremental] [--memory 1000,10000,50000] [--profile] [--json results.json]
+
+Generates (or reuses) a corpus with `benchmarks/synthetic_corpus.py` under /tmp, serves it with the
+bundled corpus server (`cloudintel/corpus/serve.py`, ETag/304) in a separate process, with TCP_NODELAY
+set on its sockets unless `--stock-server` (as bundled, each response waits ~30 ms for a delayed
+ACK on loopback; see `serve_nodelay`), and runs each
+measurement in a fresh child process with a fresh `CLOUDINTEL_HOME` (SQLite warehouse), so peaks
+and imports do not mix:
+
+- `plain`: `run_pipeline(specs, Settings(home=tmp, allow_loopback=True), plain_steps(), ...)`, the steps
+  run in the calling thread, with timers around the steps and the functions inside them (`read_source`
+  → `parse_feed`, `Fetcher.fetch_many`, `parse_article`, `store_pages`, `detect_events`,
+  `store_mentions`, classification, alerts). Per-stage wall time, articles/s and peak RSS.
+- `floor` (`--floor`): the same article URLs through `Fetcher.fetch_many` (batches of `batch_size`,
+  one client) + `parse_article` alone.
+- `threaded` and `prefect` (`--prefect`): the same run with the steps submitted to a 4-thread pool
+  without Prefect, and the `daily_pipeline` Prefect flow (4-thread task runner, temporary local API,
+  fresh PREFECT_HOME); the temporary API start is timed apart (a no-op flow first).
+- `--incremental`: a second run on the plain run's warehouse (feeds answer 304), plain and Prefect.
+- `--memory`: peak RSS of plain runs over corpora of these sizes, one process each.
+- `--profile`: one more plain run under py-spy (`--idle`, 100 Hz): wall-clock shares on the main thread.
+
+RSS: `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the child (the corpus server and Prefect's API
+server are other processes), plus psutil samples every 0.1 s labelled with the step running, for the
+peak per stage. Prints Markdown for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from synthetic_corpus import ensure_corpus, iter_urls  # noqa: E402
+
+SERVE_PY = ROOT / "cloudintel" / "corpus" / "serve.py"
+WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "cloudintel-pipeline-bench"
+
+# --------------------------------------------------------------------------------------------------
+# Measuring inside a child process
+# --------------------------------------------------------------------------------------------------
+
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class Clock:
+    """Accumulated wall time per (step, function), and RSS samples labelled with the running step."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = defaultdict(float)
+        self.calls: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self.step = "setup"
+        self.rss_peak: dict[str, float] = defaultdict(float)
+        self.patches: list[tuple[Any, str, Any]] = []
+        self._stop = threading.Event()
+        self._sampler: threading.Thread | None = None
+
+    def add(self, name: str, seconds: float) -> None:
+        with self.lock:
+            self.totals[name] += seconds
+            self.calls[name] += 1
+
+    def wrap(self, owner: Any, attr: str, name: str) -> None:
+        """Replace `owner.attr` by a timed version (restored by `restore`); missing ones are skipped."""
+        original = getattr(owner, attr, None)
+        if original is None:
+            print(f"note: {owner!r}.{attr} not found, not timed", file=sys.stderr)
+            return
+        clock = self
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                clock.add(f"{clock.step}/{name}", time.perf_counter() - started)
+
+        setattr(owner, attr, timed)
+        self.patches.append((owner, attr, original))
+
+    def restore(self) -> None:
+        for owner, attr, original in reversed(self.patches):
+            setattr(owner, attr, original)
+        self.patches.clear()
+
+    def timed_steps(self, base: Any) -> Any:
+        """A Steps table whose calls are timed and label the RSS samples (sequential steps only)."""
+        from flows.pipeline import Steps
+
+        def timed(name: str, submit: Callable[..., Any]) -> Callable[..., Any]:
+            def call(*args: Any) -> Any:
+                previous, self.step = self.step, name
+                started = time.perf_counter()
+                try:
+                    future = submit(*args)
+                    future.result()
+                    return future
+                finally:
+                    self.add(f"{name}/step", time.perf_counter() - started)
+                    self._sample()
+                    self.step = previous
+
+            return call
+
+        return Steps(**{field: timed(field, getattr(base, field)) for field in Steps.__dataclass_fields__})
+
+    def _sample(self) -> None:
+        try:
+            import psutil
+
+            rss = psutil.Process().memory_info().rss / 2**20
+        except ImportError:
+            rss = maxrss_mb()
+        with self.lock:
+            self.rss_peak[self.step] = max(self.rss_peak[self.step], rss)
+
+    def start_sampling(self, interval: float = 0.1) -> None:
+        def loop() -> None:
+            while not self._stop.wait(interval):
+                self._sample()
+
+        self._sampler = threading.Thread(target=loop, name="rss-sampler", daemon=True)
+        self._sampler.start()
+
+    def stop_sampling(self) -> None:
+        self._stop.set()
+        if self._sampler:
+            self._sampler.join()
+
+
+def _instrument(clock: Clock) -> None:
+    """Timers inside the steps: feed parsing, HTTP, main-text extraction, event detection, clustering."""
+    import flows.analysis
+    import flows.ingest
+    import flows.pipeline
+    import flows.steps
+    from flows.fetching.client import Fetcher
+
+    clock.wrap(flows.ingest, "parse_feed", "parse_feed")
+    clock.wrap(flows.ingest, "parse_article", "parse_article")
+    clock.wrap(Fetcher, "fetch_many", "fetch_many")
+    clock.wrap(Fetcher, "__init__", "client_setup")
+    clock.wrap(Fetcher, "close", "client_setup")
+    clock.wrap(flows.analysis, "detect_events", "detect_events")
+    clock.wrap(flows.analysis, "store_mentions", "store_mentions")
+    clock.wrap(flows.steps, "store_pages", "store_pages")
+    clock.wrap(flows.steps, "fire_alerts", "fire_alerts")
+    clock.wrap(flows.steps, "deliver_pending", "deliver_pending")
+    clock.wrap(flows.pipeline, "_validators", "validators_lookup")
+    clock.wrap(flows.pipeline, "_record_sources", "record_sources")
+    clock.wrap(flows.pipeline, "by_publication", "by_publication")
+
+
+def _summary_dict(summary: Any) -> dict[str, Any]:
+    data = summary.to_dict() if hasattr(summary, "to_dict") else dict(summary)
+    data["errors"] = data.get("errors", [])[:5] + (
+        [f"... {len(data['errors'])} in all"] if data.get("errors") else []
+    )
+    return data
+
+
+def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
+    """Run the pipeline once (plain or threaded steps, no Prefect) and time it."""
+    started_imports = time.perf_counter()
+    from cloudintel.settings import Settings
+    from cloudintel.sources_file import load_sources
+    from flows.pipeline import Steps, plain_steps, run_pipeline
+    from warehouse.engine import get_engine
+
+    imports = time.perf_counter() - started_imports
+    settings = Settings(home=Path(args.home), allow_loopback=True)
+    specs = load_sources(Path(args.corpus) / "sources.yaml", args.base_url)
+    engine = get_engine(settings.warehouse_url)  # creating the tables is not the pipeline's work
+    _apply_fixes(args.fixes or "", engine)
+    logger = logging.getLogger("bench")
+    logger.setLevel(logging.WARNING)
+    clock = Clock()
+    rss_before = maxrss_mb()
+    cpu_before = time.process_time()
+    pool: ThreadPoolExecutor | None = None
+    if mode == "plain":
+        _instrument(clock)
+        steps = clock.timed_steps(plain_steps())
+    else:  # the same concurrency as the Prefect flow's ThreadPoolTaskRunner(max_workers=4), no Prefect
+        from flows import steps as s
+
+        pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="step")
+
+        def on_pool(step: Callable[..., Any]) -> Callable[..., Any]:
+            return lambda *a: pool.submit(step, *a)  # type: ignore[union-attr]
+
+        steps = Steps(
+            *[
+                on_pool(f)
+                for f in (
+                    s.read_source_step,
+                    s.fetch_batch_step,
+                    s.store_batch_step,
+                    s.extract_step,
+                    s.classify_step,
+                    s.alerts_step,
+                )
+            ]
+        )
+    clock.start_sampling()
+    started = time.perf_counter()
+    profiler = None
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.002)
+        profiler.start()
+    summary = run_pipeline(specs, settings, steps, logger)
+    if profiler:
+        profiler.stop()
+        Path(args.pyinstrument).write_text(
+            profiler.output_text(unicode=True, show_all=False), encoding="utf-8"
+        )
+    wall = time.perf_counter() - started
+    clock.stop_sampling()
+    clock.restore()
+    if pool:
+        pool.shutdown()
+    return {
+        "mode": mode,
+        "wall": wall,
+        "cpu": time.process_time() - cpu_before,
+        "imports": imports,
+        "rss_before_mb": rss_before,
+        "maxrss_mb": maxrss_mb(),
+        "rss_peak_by_step": dict(clock.rss_peak),
+        "totals": dict(clock.totals),
+        "calls": dict(clock.calls),
+        "summary": _summary_dict(summary),
+    }
+
+
+def _apply_fixes(fixes: str, engine: Any) -> None:
+    """What-if: the fixes suggested for the hot spots, applied in this process only (no project edit).
+
+    - `index`: an index on documents(content_hash, fetch_status), so SQLite stops answering the
+      syndicated-copy look-up of `warehouse/documents.py` through ix_documents_fetch_status (a scan
+      of every stored document, per page stored);
+    - `ssl`: one SSL context for every `Fetcher` (httpx builds and loads the CA bundle per client,
+      ~15-35 ms; the pipeline makes one client per source and per batch).
+    """
+    if "index" in fixes:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "CREATE INDEX IF NOT EXISTS bench_ix_documents_hash_status ON documents (content_hash, fetch_status)"
+            )
+    if "ssl" in fixes:
+        import types
+
+        import httpx
+
+        import flows.fetching.client as client
+
+        context = httpx.create_ssl_context()
+
+        class SharedContextClient(httpx.Client):
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                kwargs.setdefault("verify", context)
+                super().__init__(*args, **kwargs)
+
+        client.httpx = types.SimpleNamespace(**{**vars(httpx), "Client": SharedContextClient})  # type: ignore[assignment]
+
+
+def child_floor(args: argparse.Namespace) -> dict[str, Any]:
+    """Fetch + main-text extraction alone: Fetcher.fetch_many per batch, then parse_article per page."""
+    from cloudintel.settings import Settings
+    from extractors.pages import parse_article
+    from flows.fetching.client import Fetcher
+
+    settings = Settings(home=Path(args.home), allow_loopback=True)
+    urls = list(iter_urls(Path(args.corpus), args.base_url))
+    fetch = parse = 0.0
+    ok = with_text = 0
+    rss_before = maxrss_mb()
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    with Fetcher(settings) as fetcher:
+        for i in range(0, len(urls), settings.batch_size):
+            t0 = time.perf_counter()
+            results = fetcher.fetch_many((url, None) for url in urls[i : i + settings.batch_size])
+            t1 = time.perf_counter()
+            for result in results:
+                if result.ok:
+                    ok += 1
+                    with_text += bool(parse_article(result.text(), result.final_url).text)
+            fetch += t1 - t0
+            parse += time.perf_counter() - t1
+    wall = time.perf_counter() - started
+    return {
+        "mode": "floor",
+        "wall": wall,
+        "cpu": time.process_time() - cpu_before,
+        "fetch": fetch,
+        "parse": parse,
+        "urls": len(urls),
+        "ok": ok,
+        "with_text": with_text,
+        "rss_before_mb": rss_before,
+        "maxrss_mb": maxrss_mb(),
+    }
+
+
+def child_prefect(args: argparse.Namespace) -> dict[str, Any]:
+    """The daily_pipeline Prefect flow, after a no-op flow has started the temporary local API."""
+    os.environ.update(
+        CLOUDINTEL_HOME=str(args.home),
+        CLOUDINTEL_ALLOW_LOOPBACK="1",
+        PREFECT_HOME=str(Path(args.prefect_home)),
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="90",
+    )
+    started = time.perf_counter()
+    import psutil
+    from prefect import flow
+
+    from flows.daily import daily_pipeline
+    from warehouse.engine import get_engine
+
+    imports = time.perf_counter() - started
+
+    @flow(name="bench-warm-up")
+    def warm_up() -> int:
+        return 1
+
+    started = time.perf_counter()
+    warm_up()
+    api_start = time.perf_counter() - started
+    get_engine(f"sqlite:///{Path(args.home) / 'warehouse.db'}")
+    me = psutil.Process()
+
+    def children_cpu() -> float:
+        total = 0.0
+        for child in me.children(recursive=True):
+            try:
+                times = child.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                pass
+        return total
+
+    rss_before = maxrss_mb()
+    cpu_before, server_cpu_before = time.process_time(), children_cpu()
+    started = time.perf_counter()
+    _apply_fixes(args.fixes or "", get_engine(f"sqlite:///{Path(args.home) / 'warehouse.db'}"))
+    result = daily_pipeline(sources=str(Path(args.corpus) / "sources.yaml"), base_url=args.base_url)
+    wall = time.perf_counter() - started
+    return {
+        "mode": "prefect",
+        "wall": wall,
+        "cpu": time.process_time() - cpu_before,
+        "api_cpu": children_cpu() - server_cpu_before,
+        "imports": imports,
+        "api_start": api_start,
+        "rss_before_mb": rss_before,
+        "maxrss_mb": maxrss_mb(),
+        "summary": _summary_dict(result),
+    }
+
+
+def child_main(args: argparse.Namespace) -> None:
+    if args.child == "floor":
+        result = child_floor(args)
+    elif args.child == "prefect":
+        result = child_prefect(args)
+    else:
+        result = child_pipeline(args, args.child)
+    Path(args.json_out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------------
+# Orchestration (parent process)
+# --------------------------------------------------------------------------------------------------
+
+
+STOCK_SERVER = False  # --stock-server: serve.py exactly as bundled (Nagle's algorithm on)
+
+
+def serve_nodelay(folder: Path) -> None:
+    """The bundled corpus server with TCP_NODELAY on its sockets; prints the base URL, serves forever.
+
+    As bundled, `CorpusHandler` writes the headers and the body in two sends with Nagle's algorithm
+    on, and the client's delayed ACK then holds every response ~30 ms on loopback (measured: 31 ms
+    per sequential fetch, 0.6 ms with TCP_NODELAY). That is an artifact of the test server, not of
+    the pipeline, so it is switched off here; `--stock-server` keeps it.
+    """
+    from cloudintel.corpus_server import corpus_module
+
+    module = corpus_module()
+    module.CorpusHandler.disable_nagle_algorithm = True
+    server = module.make_server(folder, 0, quiet=True)
+    print(server.base_url, flush=True)
+    server.serve_forever()
+
+
+@contextmanager
+def corpus_server(folder: Path) -> Iterator[tuple[str, Any]]:
+    """The bundled corpus server on a free loopback port, in its own process; yields (base URL, process)."""
+    import psutil
+
+    command = [sys.executable, str(SERVE_PY), "--dir", str(folder), "--quiet"]
+    if not STOCK_SERVER:
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve", str(folder)]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip()
+        if not base_url.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"corpus server did not start: {base_url!r}")
+        yield base_url, psutil.Process(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def run_child(
+    mode: str,
+    corpus: Path,
+    base_url: str,
+    home: Path,
+    server: Any,
+    log: Path,
+    *,
+    profile: Path | None = None,
+    pyinstrument: Path | None = None,
+    fixes: str = "",
+    idle: bool = True,
+) -> dict[str, Any]:
+    home.mkdir(parents=True, exist_ok=True)
+    out = home.parent / f"{home.name}-{mode}.json"
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        mode,
+        "--corpus",
+        str(corpus),
+        "--base-url",
+        base_url,
+        "--home",
+        str(home),
+        "--json-out",
+        str(out),
+        "--prefect-home",
+        str(home.parent / f"{home.name}-prefect-home"),
+    ]
+    if pyinstrument:
+        command += ["--pyinstrument", str(pyinstrument)]
+    if fixes:
+        command += ["--fixes", fixes]
+    if profile:
+        command = [
+            shutil.which("py-spy") or "py-spy",
+            "record",
+            *(["--idle"] if idle else []),
+            "-r",
+            "100",
+            "-f",
+            "speedscope",
+            "-o",
+            str(profile),
+            "--",
+            *command,
+        ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDINTEL_", "PREFECT_"))}
+    server_cpu = sum(server.cpu_times()[:2])
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    with log.open("a", encoding="utf-8") as sink:
+        sink.write(f"\n$ {' '.join(command)}\n")
+        sink.flush()
+        subprocess.run(command, check=True, stdout=sink, stderr=sink, env=env, cwd=ROOT)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    result["process_wall"] = time.perf_counter() - started
+    result["server_cpu"] = sum(server.cpu_times()[:2]) - server_cpu
+    result["load_1min"] = (load_before, os.getloadavg()[0])
+    result["commit"] = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    result["fixes"] = fixes
+    print(
+        f"  {mode}: {result['wall']:.1f} s, max RSS {result['maxrss_mb']:.0f} MB, load "
+        f"{result['load_1min'][0]:.1f}->{result['load_1min'][1]:.1f}",
+        file=sys.stderr,
+    )
+    return result
+
+
+STAGES = (
+    ("fetch feeds (HTTP, incl. client set-up)", "feed_http"),
+    ("parse feeds (feedparser)", "parse_feed"),
+    ("fetch pages (HTTP, fetch_many)", "page_http"),
+    ("main-text extraction (parse_article)", "parse_article"),
+    ("page records + HTTP client set-up per batch", "page_other"),
+    ("document storage (store_pages, validator look-ups)", "store"),
+    ("event extraction (detect_events)", "detect"),
+    ("clustering + storage of events", "cluster"),
+    ("classification (incl. model load)", "classify"),
+    ("alerts (fire + deliver)", "alerts"),
+    ("run bookkeeping (sources, run rows, ordering)", "glue"),
+)
+
+
+def stage_seconds(plain: dict[str, Any]) -> dict[str, float]:
+    t = defaultdict(float, plain["totals"])
+    durations = plain["summary"]["durations"]
+    stages = {
+        "feed_http": t["read_source/step"] - t["read_source/parse_feed"],
+        "parse_feed": t["read_source/parse_feed"],
+        "page_http": t["fetch_batch/fetch_many"],
+        "parse_article": t["fetch_batch/parse_article"],
+        "page_other": t["fetch_batch/step"] - t["fetch_batch/fetch_many"] - t["fetch_batch/parse_article"],
+        "store": t["store_batch/step"] + t["setup/validators_lookup"],
+        "detect": t["extract/detect_events"],
+        "cluster": t["extract/step"] - t["extract/detect_events"] + t["setup/by_publication"],
+        "classify": float(durations.get("classify", t["classify/step"])),
+        "alerts": t["alerts/step"],
+    }
+    stages["glue"] = plain["wall"] - sum(stages.values())
+    return stages
+
+
+def step_of(key: str) -> str:
+    return {
+        "feed_http": "read_source",
+        "parse_feed": "read_source",
+        "page_http": "fetch_batch",
+        "parse_article": "fetch_batch",
+        "page_other": "fetch_batch",
+        "store": "store_batch",
+        "detect": "extract",
+        "cluster": "extract",
+        "classify": "classify",
+        "alerts": "alerts",
+        "glue": "setup",
+    }[key]
+
+
+WAITS = {"wait", "_wait_for_tstate_lock", "join", "result", "acquire", "_worker", "select", "poll", "sleep"}
+
+
+def _frame_label(frame: dict[str, Any]) -> str:
+    file = str(frame.get("file", "")).replace(str(ROOT) + "/", "")
+    if "site-packages/" in file:
+        file = file.split("site-packages/", 1)[1]
+    elif "/lib/python3" in file:
+        file = "stdlib/" + file.rsplit("/lib/python3", 1)[1].split("/", 1)[1]
+    return f"{frame['name']} ({file})"
+
+
+def profile_summary(path: Path, top: int = 20) -> dict[str, Any]:
+    """Wall-clock shares on the main thread (py-spy --idle samples) by function, self and inclusive
+    (lines of one function merged), and the CPU the other threads (HTTP fetching) used."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    frames = data["shared"]["frames"]
+    labels = [_frame_label(f) for f in frames]
+    profiles = sorted(data["profiles"], key=lambda p: -sum(p["weights"]))
+    main = next((p for p in profiles if p["name"].endswith('""') or "MainThread" in p["name"]), profiles[0])
+    self_w: Counter[str] = Counter()
+    incl_w: Counter[str] = Counter()
+    total = 0.0
+    for stack, weight in zip(main["samples"], main["weights"], strict=True):
+        total += weight
+        if stack:
+            self_w[labels[stack[-1]]] += weight
+        for label in {labels[i] for i in stack}:
+            incl_w[label] += weight
+    others: Counter[str] = Counter()
+    other_total = 0.0
+    for prof in data["profiles"]:
+        if prof is main or "rss-sampler" in prof["name"]:
+            continue
+        for stack, weight in zip(prof["samples"], prof["weights"], strict=True):
+            if stack and frames[stack[-1]]["name"].rsplit(".", 1)[-1] not in WAITS:
+                others[labels[stack[-1]]] += weight
+                other_total += weight
+    project = [
+        (label, share / total)
+        for label, share in incl_w.most_common()
+        if not any(part in label for part in ("site-packages", "stdlib/", "<frozen"))
+        and "benchmarks/" not in label
+    ][:top]
+    return {
+        "file": str(path),
+        "main_seconds": total,
+        "self": [(label, weight / total) for label, weight in self_w.most_common(top)],
+        "inclusive_project": project,
+        "other_threads_seconds": other_total,
+        "other_threads_top": [(label, weight) for label, weight in others.most_common(8)],
+    }
+
+
+PROJECT_DIRS = ("flows/", "extractors/", "warehouse/", "models/", "cloudintel/")
+
+
+def owner_summary(path: Path) -> dict[str, Any]:
+    """Active CPU samples of all threads (py-spy without --idle) by owner: walking from the leaf up,
+    the first frame in project code makes the sample the pipeline's, the first in `prefect/` Prefect's
+    (libraries count for whoever called them). Wait frames are dropped."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    frames = data["shared"]["frames"]
+    files = [str(f.get("file", "")) for f in frames]
+    owners: Counter[str] = Counter()
+    prefect_top: Counter[str] = Counter()
+    threads: Counter[str] = Counter()
+    for prof in data["profiles"]:
+        if "rss-sampler" in prof["name"]:
+            continue
+        for stack, weight in zip(prof["samples"], prof["weights"], strict=True):
+            if not stack or frames[stack[-1]]["name"].rsplit(".", 1)[-1] in WAITS:
+                continue
+            owner, where = "other (libraries, interpreter)", None
+            for index in reversed(stack):
+                file = files[index]
+                if "site-packages/prefect/" in file:
+                    owner, where = "prefect", index
+                    break
+                if str(ROOT) in file and any(f"{ROOT}/{d}" in file for d in PROJECT_DIRS):
+                    owner = "pipeline (project code and the libraries it calls)"
+                    break
+            owners[owner] += weight
+            threads[prof["name"].split('"')[1] if '"' in prof["name"] else prof["name"]] += weight
+            if where is not None:
+                prefect_top[_frame_label(frames[where])] += weight
+    return {
+        "file": str(path),
+        "owners": dict(owners),
+        "prefect_top": prefect_top.most_common(10),
+        "threads": threads.most_common(8),
+    }
+
+
+def report(results: dict[str, Any], args: argparse.Namespace, manifest: dict[str, Any]) -> str:
+    lines: list[str] = []
+    out = lines.append
+    out(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    out(
+        f"corpus: {manifest['articles']:,} article pages ({manifest['mean_page_kb']} KB mean), "
+        f"{manifest['feeds']} feeds, {manifest['feed_items']:,} feed items "
+        f"({manifest['cross_listed']} cross-listed, {manifest['syndicated_copies']} syndicated copies), "
+        f"generated in {manifest['seconds']} s"
+    )
+    plain = results.get("plain")
+    n = manifest["articles"]
+    if plain:
+        s = plain["summary"]
+        out("")
+        out(
+            f"Plain run (no Prefect): {plain['wall']:.1f} s for {n:,} articles = {n / plain['wall']:.0f} articles/s; "
+            f"documents new {s['documents_new']}, duplicate {s['documents_duplicate']}, failed "
+            f"{s['documents_failed']}; events new {s['events_new']}; alerts fired {s['alerts_fired']}; "
+            f"CPU {plain['cpu']:.0f} s (pipeline process), corpus server CPU {plain['server_cpu']:.0f} s"
+        )
+        out("")
+        out("| stage | wall s | share | articles/s | peak RSS MB (step) |")
+        out("|---|---:|---:|---:|---:|")
+        stages = stage_seconds(plain)
+        for label, key in STAGES:
+            seconds = stages[key]
+            rss = plain["rss_peak_by_step"].get(step_of(key), 0)
+            out(
+                f"| {label} | {seconds:.1f} | {seconds / plain['wall']:.0%} | "
+                f"{(n / seconds if seconds > 0.05 else float('inf')):,.0f} | {rss:.0f} |"
+            )
+        out(
+            f"| **total** | **{plain['wall']:.1f}** | 100% | **{n / plain['wall']:,.0f}** | "
+            f"**{plain['maxrss_mb']:.0f}** (ru_maxrss) |"
+        )
+    floor = results.get("floor")
+    if floor and plain:
+        out("")
+        out("| floor: fetch + main-text extraction alone | figure |")
+        out("|---|---:|")
+        out(
+            f"| wall | {floor['wall']:.1f} s ({floor['fetch']:.1f} s fetch_many + {floor['parse']:.1f} s parse_article) |"
+        )
+        out(
+            f"| articles/s | {floor['urls'] / floor['wall']:,.0f} ({floor['with_text']:,} of {floor['urls']:,} with text) |"
+        )
+        out(f"| peak RSS (ru_maxrss) | {floor['maxrss_mb']:.0f} MB |")
+        out(f"| **pipeline / floor** | **{plain['wall'] / floor['wall']:.2f}** (target ≤ 1.5) |")
+        out(
+            f"| pipeline / floor in CPU seconds of the process | {plain['cpu'] / floor['cpu']:.2f} "
+            f"({plain['cpu']:.0f} s / {floor['cpu']:.0f} s) |"
+        )
+    threaded, prefect = results.get("threaded"), results.get("prefect")
+    if prefect and threaded and plain:
+        out("")
+        out("| run (fresh warehouse each) | wall s | articles/s | pipeline CPU s | max RSS MB |")
+        out("|---|---:|---:|---:|---:|")
+        for name, r in (
+            ("plain steps, sequential (`plain_steps()`)", plain),
+            ("steps on a 4-thread pool, no Prefect", threaded),
+            ("Prefect `daily_pipeline` flow (4-thread task runner)", prefect),
+        ):
+            out(
+                f"| {name} | {r['wall']:.1f} | {n / r['wall']:,.0f} | {r['cpu']:.0f} | {r['maxrss_mb']:.0f} |"
+            )
+        overhead = (prefect["wall"] - threaded["wall"]) / threaded["wall"]
+        out("")
+        out(
+            f"Prefect overhead vs the same threads without Prefect: {overhead:+.1%} "
+            f"(vs sequential plain steps: {(prefect['wall'] - plain['wall']) / plain['wall']:+.1%}); "
+            f"excluded: `import prefect` + flows {prefect['imports']:.1f} s, temporary API start "
+            f"(first flow) {prefect['api_start']:.1f} s; Prefect API server CPU during the flow "
+            f"{prefect['api_cpu']:.1f} s; run_pipeline inside the flow {prefect['summary']['durations']['total']:.1f} s."
+        )
+    whatif = {k: v for k, v in results.items() if k.startswith("what-if")}
+    if whatif:
+        out("")
+        out(
+            "| what-if: suggested fixes applied in-process (index on documents(content_hash, fetch_status), "
+            "one SSL context) | wall s | articles/s | max RSS MB |"
+        )
+        out("|---|---:|---:|---:|")
+        for key, r in whatif.items():
+            out(f"| {key} | {r['wall']:.1f} | {n / r['wall']:,.0f} | {r['maxrss_mb']:.0f} |")
+        wp = whatif.get("what-if plain")
+        if wp and floor:
+            st = stage_seconds(wp)
+            out(f"| what-if plain / floor | {wp['wall'] / floor['wall']:.2f} | | |")
+            out(f"| what-if plain: document storage | {st['store']:.1f} | | |")
+        if "what-if prefect" in whatif and "what-if threaded" in whatif:
+            a, b = whatif["what-if prefect"], whatif["what-if threaded"]
+            out(f"| what-if Prefect overhead vs threads | {(a['wall'] - b['wall']) / b['wall']:+.1%} | | |")
+    pp = results.get("prefect-profile")
+    if pp:
+        total = sum(pp["owners"].values()) or 1
+        out("")
+        out(
+            f"Prefect run under py-spy (all threads, active samples, {total:.0f} s): "
+            + "; ".join(
+                f"{k} {v / total:.0%}" for k, v in sorted(pp["owners"].items(), key=lambda kv: -kv[1])
+            )
+        )
+        out("")
+        out("| Prefect function (first Prefect frame above the leaf) | CPU s |")
+        out("|---|---:|")
+        for label, sec in pp["prefect_top"]:
+            out(f"| `{label}` | {sec:.1f} |")
+        out("")
+        out(
+            "Threads by active samples: "
+            + ", ".join(f"{name or 'main'} {sec:.0f} s" for name, sec in pp["threads"])
+        )
+    incremental = {k: v for k, v in results.items() if k.startswith("incremental")}
+    if incremental:
+        out("")
+        out(
+            "| unchanged daily run, 200 sources (second run, feeds answer 304) | wall s | documents fetched |"
+        )
+        out("|---|---:|---:|")
+        for key, r in incremental.items():
+            s = r["summary"]
+            fetched = (
+                s["documents_new"] + s["documents_updated"] + s["documents_unchanged"] + s["documents_failed"]
+            )
+            extra = (
+                f" (+ {r['api_start']:.1f} s temporary API start, {r['imports']:.1f} s imports)"
+                if "api_start" in r
+                else ""
+            )
+            out(f"| {key} | {r['wall']:.2f}{extra} | {fetched} (not modified: {s['not_modified']}) |")
+    memory = results.get("memory")
+    if memory:
+        out("")
+        out(
+            "| articles | wall s | articles/s | RSS after imports MB | peak RSS MB (ru_maxrss) | peak by step |"
+        )
+        out("|---:|---:|---:|---:|---:|---|")
+        for size, r in sorted(memory.items(), key=lambda kv: int(kv[0])):
+            steps = ", ".join(
+                f"{k} {v:.0f}" for k, v in sorted(r["rss_peak_by_step"].items(), key=lambda kv: -kv[1])[:3]
+            )
+            out(
+                f"| {int(size):,} | {r['wall']:.0f} | {int(size) / r['wall']:,.0f} | {r['rss_before_mb']:.0f} | "
+                f"{r['maxrss_mb']:.0f} | {steps} |"
+            )
+    prof = results.get("profile")
+    if prof:
+        out("")
+        out(
+            f"Profile: py-spy --idle, 100 Hz, main thread {prof['main_seconds']:.0f} s of wall time "
+            f"(a separate plain run, {results['profiled']['wall']:.0f} s under the sampler); {prof['file']}"
+        )
+        out("")
+        out("| main thread, inclusive (project functions) | share of wall |")
+        out("|---|---:|")
+        for label, share in prof["inclusive_project"]:
+            out(f"| `{label}` | {share:.1%} |")
+        out("")
+        out("| main thread, self time | share of wall |")
+        out("|---|---:|")
+        for label, share in prof["self"]:
+            out(f"| `{label}` | {share:.1%} |")
+        out("")
+        out(
+            f"Other threads (HTTP fetch pool), active samples: {prof['other_threads_seconds']:.1f} s; top: "
+            + ", ".join(f"`{label}` {sec:.1f} s" for label, sec in prof["other_threads_top"][:5])
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dup-share", type=float, default=0.1)
+    parser.add_argument(
+        "--prefect",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="also run the steps on 4 threads without Prefect, and the Prefect flow",
+    )
+    parser.add_argument("--floor", action="store_true", help="also time fetch + main-text extraction alone")
+    parser.add_argument(
+        "--plain",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the instrumented plain run (default on)",
+    )
+    parser.add_argument("--incremental", action="store_true", help="a second, unchanged run (feeds 304)")
+    parser.add_argument(
+        "--memory", default="", help="comma-separated corpus sizes for peak RSS, e.g. 1000,10000,50000"
+    )
+    parser.add_argument("--profile", action="store_true", help="run the plain run under py-spy")
+    parser.add_argument("--json", type=Path, help="write all raw results here")
+    parser.add_argument(
+        "--what-if",
+        action="store_true",
+        help="also run plain (and threads/Prefect, with --prefect) with the suggested fixes applied in-process",
+    )
+    parser.add_argument(
+        "--prefect-profile",
+        action="store_true",
+        help="one more Prefect run under py-spy (active samples): Prefect's share of the CPU",
+    )
+    parser.add_argument("--fixes", help=argparse.SUPPRESS)
+    # child-process arguments
+    parser.add_argument(
+        "--stock-server",
+        action="store_true",
+        help="serve with cloudintel/corpus/serve.py exactly as bundled (~30 ms per response)",
+    )
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("plain", "threaded", "prefect", "floor"), help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument("--home", help=argparse.SUPPRESS)
+    parser.add_argument("--prefect-home", help=argparse.SUPPRESS)
+    parser.add_argument("--json-out", help=argparse.SUPPRESS)
+    parser.add_argument("--pyinstrument", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve_nodelay(Path(args.serve))
+        return 0
+    if args.child:
+        child_main(args)
+        return 0
+    global STOCK_SERVER
+    STOCK_SERVER = args.stock_server
+
+    corpus, manifest = ensure_corpus(args.articles, args.feeds, args.seed, args.dup_share)
+    print(f"corpus {corpus}: {json.dumps(manifest)}", file=sys.stderr)
+    WORK.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(tempfile.mkdtemp(prefix=f"run-{args.articles}-", dir=WORK))
+    log = run_dir / "children.log"
+    print(f"homes, logs and raw results under {run_dir}", file=sys.stderr)
+    results: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "manifest": manifest}
+    with corpus_server(corpus) as (base_url, server):
+        if args.floor:
+            results["floor"] = run_child("floor", corpus, base_url, run_dir / "floor", server, log)
+        if args.plain or args.incremental:
+            results["plain"] = run_child("plain", corpus, base_url, run_dir / "plain", server, log)
+        if args.what_if:
+            results["what-if plain"] = run_child(
+                "plain", corpus, base_url, run_dir / "whatif-plain", server, log, fixes="index,ssl"
+            )
+        if args.profile:  # a run of its own: sampling slows the process it samples
+            profile = run_dir / "plain.speedscope.json"
+            results["profiled"] = run_child(
+                "plain", corpus, base_url, run_dir / "profiled", server, log, profile=profile
+            )
+            results["profile"] = profile_summary(profile)
+        if args.prefect:
+            results["threaded"] = run_child("threaded", corpus, base_url, run_dir / "threaded", server, log)
+            results["prefect"] = run_child("prefect", corpus, base_url, run_dir / "prefect", server, log)
+            if args.what_if:
+                results["what-if threaded"] = run_child(
+                    "threaded", corpus, base_url, run_dir / "whatif-threaded", server, log, fixes="index,ssl"
+                )
+                results["what-if prefect"] = run_child(
+                    "prefect", corpus, base_url, run_dir / "whatif-prefect", server, log, fixes="index,ssl"
+                )
+        if args.prefect_profile:
+            profile = run_dir / "prefect.speedscope.json"
+            results["prefect-profiled"] = run_child(
+                "prefect",
+                corpus,
+                base_url,
+                run_dir / "prefect-profiled",
+                server,
+                log,
+                profile=profile,
+                idle=False,
+            )
+            results["prefect-profile"] = owner_summary(profile)
+        if args.incremental:
+            again = run_dir / "plain-again"
+            shutil.copytree(
+                run_dir / "plain", again
+            )  # the warehouse after the first run, for the Prefect rerun
+            results["incremental: plain steps"] = run_child(
+                "plain", corpus, base_url, run_dir / "plain", server, log
+            )
+            if args.prefect:
+                results["incremental: Prefect flow"] = run_child(
+                    "prefect", corpus, base_url, again, server, log
+                )
+    if args.memory:
+        results["memory"] = {}
+        for size in (int(x) for x in args.memory.split(",") if x):
+            folder, _ = ensure_corpus(size, args.feeds, args.seed, args.dup_share)
+            with corpus_server(folder) as (base_url, server):
+                results["memory"][str(size)] = run_child(
+                    "plain", folder, base_url, run_dir / f"memory-{size}", server, log
+                )
+    (args.json or run_dir / "results.json").write_text(
+        json.dumps(results, indent=2, default=str), encoding="utf-8"
+    )
+    print(report(results, args, manifest))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
