@@ -507,9 +507,13 @@ def run_child(
     result["process_wall"] = time.perf_counter() - started
     result["server_cpu"] = sum(server.cpu_times()[:2]) - server_cpu
     result["load_1min"] = (load_before, os.getloadavg()[0])
-    result["commit"] = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    result["commit"] = (
+        (ROOT / ".commit").read_text(encoding="utf-8").strip()  # a snapshot made with `git archive`
+        if (ROOT / ".commit").exists()
+        else subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    )
     result["fixes"] = fixes
     print(
         f"  {mode}: {result['wall']:.1f} s, max RSS {result['maxrss_mb']:.0f} MB, load "
@@ -801,13 +805,17 @@ def report(results: dict[str, Any], args: argparse.Namespace, manifest: dict[str
             "| articles | wall s | articles/s | RSS after imports MB | peak RSS MB (ru_maxrss) | peak by step |"
         )
         out("|---:|---:|---:|---:|---:|---|")
-        for size, r in sorted(memory.items(), key=lambda kv: int(kv[0])):
+        for key, r in sorted(memory.items(), key=lambda kv: (len(kv[0].split()), int(kv[0].split()[0]))):
+            size = int(key.split()[0])
             steps = ", ".join(
-                f"{k} {v:.0f}" for k, v in sorted(r["rss_peak_by_step"].items(), key=lambda kv: -kv[1])[:3]
+                f"{k} {v:.0f}"
+                for k, v in sorted((r.get("rss_peak_by_step") or {}).items(), key=lambda kv: -kv[1])[:3]
             )
+            label = f"{size:,}" + (" (Prefect flow)" if "prefect" in key else "")
+            label += f" [fixes: {r['fixes']}]" if r.get("fixes") else ""
             out(
-                f"| {int(size):,} | {r['wall']:.0f} | {int(size) / r['wall']:,.0f} | {r['rss_before_mb']:.0f} | "
-                f"{r['maxrss_mb']:.0f} | {steps} |"
+                f"| {label} | {r['wall']:.0f} | {size / r['wall']:,.0f} | {r['rss_before_mb']:.0f} | "
+                f"{r['maxrss_mb']:.0f} | {steps or '-'} |"
             )
     prof = results.get("profile")
     if prof:
@@ -857,7 +865,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--memory", default="", help="comma-separated corpus sizes for peak RSS, e.g. 1000,10000,50000"
     )
-    parser.add_argument("--profile", action="store_true", help="run the plain run under py-spy")
+    parser.add_argument(
+        "--memory-modes", default="plain", help="runs per --memory size: plain, prefect or plain,prefect"
+    )
+    parser.add_argument(
+        "--memory-fixes", default="", help="apply the what-if fixes (index,ssl) in the --memory runs"
+    )
+    parser.add_argument("--profile", action="store_true", help="one more plain run under py-spy (--idle)")
     parser.add_argument("--json", type=Path, help="write all raw results here")
     parser.add_argument(
         "--what-if",
@@ -956,9 +970,17 @@ def main(argv: list[str] | None = None) -> int:
         for size in (int(x) for x in args.memory.split(",") if x):
             folder, _ = ensure_corpus(size, args.feeds, args.seed, args.dup_share)
             with corpus_server(folder) as (base_url, server):
-                results["memory"][str(size)] = run_child(
-                    "plain", folder, base_url, run_dir / f"memory-{size}", server, log
-                )
+                for mode in args.memory_modes.split(","):
+                    key = str(size) if mode == "plain" else f"{size} {mode}"
+                    results["memory"][key] = run_child(
+                        mode,
+                        folder,
+                        base_url,
+                        run_dir / f"memory-{size}-{mode}",
+                        server,
+                        log,
+                        fixes=args.memory_fixes,
+                    )
     (args.json or run_dir / "results.json").write_text(
         json.dumps(results, indent=2, default=str), encoding="utf-8"
     )
