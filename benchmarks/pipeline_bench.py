@@ -11,7 +11,7 @@ measurement in a fresh child process with a fresh `CLOUDINTEL_HOME` (SQLite ware
 and imports do not mix:
 
 - `plain`: `run_pipeline(specs, Settings(home=tmp, allow_loopback=True), plain_steps(), ...)`, the steps
-  run in the calling thread, with timers around the steps and the functions inside them (`read_source`
+  run in the calling thread, with timers around the steps and the functions inside them (`read_sources`
   → `parse_feed`, `Fetcher.fetch_many`, `parse_article`, `store_pages`, `detect_events`,
   `store_mentions`, classification, alerts). Per-stage wall time, articles/s and peak RSS.
 - `floor` (`--floor`): the same article URLs through `Fetcher.fetch_many` (batches of `batch_size`,
@@ -195,8 +195,7 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
     imports = time.perf_counter() - started_imports
     settings = Settings(home=Path(args.home), allow_loopback=True)
     specs = load_sources(Path(args.corpus) / "sources.yaml", args.base_url)
-    engine = get_engine(settings.warehouse_url)  # creating the tables is not the pipeline's work
-    _apply_fixes(args.fixes or "", engine)
+    get_engine(settings.warehouse_url)  # creating the tables is not the pipeline's work
     logger = logging.getLogger("bench")
     logger.setLevel(logging.WARNING)
     clock = Clock()
@@ -218,7 +217,7 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
             *[
                 on_pool(f)
                 for f in (
-                    s.read_source_step,
+                    s.read_sources_step,
                     s.fetch_batch_step,
                     s.store_batch_step,
                     s.extract_step,
@@ -258,37 +257,6 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
         "calls": dict(clock.calls),
         "summary": _summary_dict(summary),
     }
-
-
-def _apply_fixes(fixes: str, engine: Any) -> None:
-    """What-if: the fixes suggested for the hot spots, applied in this process only (no project edit).
-
-    - `index`: an index on documents(content_hash, fetch_status), so SQLite stops answering the
-      syndicated-copy look-up of `warehouse/documents.py` through ix_documents_fetch_status (a scan
-      of every stored document, per page stored);
-    - `ssl`: one SSL context for every `Fetcher` (httpx builds and loads the CA bundle per client,
-      ~15-35 ms; the pipeline makes one client per source and per batch).
-    """
-    if "index" in fixes:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "CREATE INDEX IF NOT EXISTS bench_ix_documents_hash_status ON documents (content_hash, fetch_status)"
-            )
-    if "ssl" in fixes:
-        import types
-
-        import httpx
-
-        import flows.fetching.client as client
-
-        context = httpx.create_ssl_context()
-
-        class SharedContextClient(httpx.Client):
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                kwargs.setdefault("verify", context)
-                super().__init__(*args, **kwargs)
-
-        client.httpx = types.SimpleNamespace(**{**vars(httpx), "Client": SharedContextClient})  # type: ignore[assignment]
 
 
 def child_floor(args: argparse.Namespace) -> dict[str, Any]:
@@ -370,7 +338,6 @@ def child_prefect(args: argparse.Namespace) -> dict[str, Any]:
     rss_before = maxrss_mb()
     cpu_before, server_cpu_before = time.process_time(), children_cpu()
     started = time.perf_counter()
-    _apply_fixes(args.fixes or "", get_engine(f"sqlite:///{Path(args.home) / 'warehouse.db'}"))
     result = daily_pipeline(sources=str(Path(args.corpus) / "sources.yaml"), base_url=args.base_url)
     wall = time.perf_counter() - started
     return {
@@ -456,7 +423,6 @@ def run_child(
     *,
     profile: Path | None = None,
     pyinstrument: Path | None = None,
-    fixes: str = "",
     idle: bool = True,
 ) -> dict[str, Any]:
     home.mkdir(parents=True, exist_ok=True)
@@ -479,8 +445,6 @@ def run_child(
     ]
     if pyinstrument:
         command += ["--pyinstrument", str(pyinstrument)]
-    if fixes:
-        command += ["--fixes", fixes]
     if profile:
         command = [
             shutil.which("py-spy") or "py-spy",
@@ -514,7 +478,6 @@ def run_child(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
     )
-    result["fixes"] = fixes
     print(
         f"  {mode}: {result['wall']:.1f} s, max RSS {result['maxrss_mb']:.0f} MB, load "
         f"{result['load_1min'][0]:.1f}->{result['load_1min'][1]:.1f}",
@@ -542,8 +505,8 @@ def stage_seconds(plain: dict[str, Any]) -> dict[str, float]:
     t = defaultdict(float, plain["totals"])
     durations = plain["summary"]["durations"]
     stages = {
-        "feed_http": t["read_source/step"] - t["read_source/parse_feed"],
-        "parse_feed": t["read_source/parse_feed"],
+        "feed_http": t["read_sources/step"] - t["read_sources/parse_feed"],
+        "parse_feed": t["read_sources/parse_feed"],
         "page_http": t["fetch_batch/fetch_many"],
         "parse_article": t["fetch_batch/parse_article"],
         "page_other": t["fetch_batch/step"] - t["fetch_batch/fetch_many"] - t["fetch_batch/parse_article"],
@@ -559,8 +522,8 @@ def stage_seconds(plain: dict[str, Any]) -> dict[str, float]:
 
 def step_of(key: str) -> str:
     return {
-        "feed_http": "read_source",
-        "parse_feed": "read_source",
+        "feed_http": "read_sources",
+        "parse_feed": "read_sources",
         "page_http": "fetch_batch",
         "parse_article": "fetch_batch",
         "page_other": "fetch_batch",
@@ -742,24 +705,6 @@ def report(results: dict[str, Any], args: argparse.Namespace, manifest: dict[str
             f"(first flow) {prefect['api_start']:.1f} s; Prefect API server CPU during the flow "
             f"{prefect['api_cpu']:.1f} s; run_pipeline inside the flow {prefect['summary']['durations']['total']:.1f} s."
         )
-    whatif = {k: v for k, v in results.items() if k.startswith("what-if")}
-    if whatif:
-        out("")
-        out(
-            "| what-if: suggested fixes applied in-process (index on documents(content_hash, fetch_status), "
-            "one SSL context) | wall s | articles/s | max RSS MB |"
-        )
-        out("|---|---:|---:|---:|")
-        for key, r in whatif.items():
-            out(f"| {key} | {r['wall']:.1f} | {n / r['wall']:,.0f} | {r['maxrss_mb']:.0f} |")
-        wp = whatif.get("what-if plain")
-        if wp and floor:
-            st = stage_seconds(wp)
-            out(f"| what-if plain / floor | {wp['wall'] / floor['wall']:.2f} | | |")
-            out(f"| what-if plain: document storage | {st['store']:.1f} | | |")
-        if "what-if prefect" in whatif and "what-if threaded" in whatif:
-            a, b = whatif["what-if prefect"], whatif["what-if threaded"]
-            out(f"| what-if Prefect overhead vs threads | {(a['wall'] - b['wall']) / b['wall']:+.1%} | | |")
     pp = results.get("prefect-profile")
     if pp:
         total = sum(pp["owners"].values()) or 1
@@ -812,7 +757,6 @@ def report(results: dict[str, Any], args: argparse.Namespace, manifest: dict[str
                 for k, v in sorted((r.get("rss_peak_by_step") or {}).items(), key=lambda kv: -kv[1])[:3]
             )
             label = f"{size:,}" + (" (Prefect flow)" if "prefect" in key else "")
-            label += f" [fixes: {r['fixes']}]" if r.get("fixes") else ""
             out(
                 f"| {label} | {r['wall']:.0f} | {size / r['wall']:,.0f} | {r['rss_before_mb']:.0f} | "
                 f"{r['maxrss_mb']:.0f} | {steps or '-'} |"
@@ -868,22 +812,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--memory-modes", default="plain", help="runs per --memory size: plain, prefect or plain,prefect"
     )
-    parser.add_argument(
-        "--memory-fixes", default="", help="apply the what-if fixes (index,ssl) in the --memory runs"
-    )
     parser.add_argument("--profile", action="store_true", help="one more plain run under py-spy (--idle)")
     parser.add_argument("--json", type=Path, help="write all raw results here")
-    parser.add_argument(
-        "--what-if",
-        action="store_true",
-        help="also run plain (and threads/Prefect, with --prefect) with the suggested fixes applied in-process",
-    )
     parser.add_argument(
         "--prefect-profile",
         action="store_true",
         help="one more Prefect run under py-spy (active samples): Prefect's share of the CPU",
     )
-    parser.add_argument("--fixes", help=argparse.SUPPRESS)
     # child-process arguments
     parser.add_argument(
         "--stock-server",
@@ -920,10 +855,6 @@ def main(argv: list[str] | None = None) -> int:
             results["floor"] = run_child("floor", corpus, base_url, run_dir / "floor", server, log)
         if args.plain or args.incremental:
             results["plain"] = run_child("plain", corpus, base_url, run_dir / "plain", server, log)
-        if args.what_if:
-            results["what-if plain"] = run_child(
-                "plain", corpus, base_url, run_dir / "whatif-plain", server, log, fixes="index,ssl"
-            )
         if args.profile:  # a run of its own: sampling slows the process it samples
             profile = run_dir / "plain.speedscope.json"
             results["profiled"] = run_child(
@@ -933,13 +864,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.prefect:
             results["threaded"] = run_child("threaded", corpus, base_url, run_dir / "threaded", server, log)
             results["prefect"] = run_child("prefect", corpus, base_url, run_dir / "prefect", server, log)
-            if args.what_if:
-                results["what-if threaded"] = run_child(
-                    "threaded", corpus, base_url, run_dir / "whatif-threaded", server, log, fixes="index,ssl"
-                )
-                results["what-if prefect"] = run_child(
-                    "prefect", corpus, base_url, run_dir / "whatif-prefect", server, log, fixes="index,ssl"
-                )
         if args.prefect_profile:
             profile = run_dir / "prefect.speedscope.json"
             results["prefect-profiled"] = run_child(
@@ -979,7 +903,6 @@ def main(argv: list[str] | None = None) -> int:
                         run_dir / f"memory-{size}-{mode}",
                         server,
                         log,
-                        fixes=args.memory_fixes,
                     )
     (args.json or run_dir / "results.json").write_text(
         json.dumps(results, indent=2, default=str), encoding="utf-8"

@@ -1,6 +1,6 @@
 """The daily pipeline as a Prefect flow: ingest → extract → classify → store → alert.
 
-Tasks are per source (read a feed) and per batch of articles (fetch + main-text extraction, store;
+Tasks are per batch of sources (read feeds) and per batch of articles (fetch + main-text extraction, store;
 event extraction; classification), never per document: a Prefect task run costs milliseconds, a
 page only a few. The order of the steps is in `flows/pipeline.py`, the steps in `flows/steps.py`.
 """
@@ -21,7 +21,7 @@ from flows.alerting.rules import load_alert_config
 from flows.pipeline import Steps, run_pipeline
 from flows.report import summary_markdown
 
-read_source_task = task(name="read-source", cache_policy=NO_CACHE)(steps.read_source_step)
+read_sources_task = task(name="read-sources", cache_policy=NO_CACHE)(steps.read_sources_step)
 fetch_batch_task = task(name="fetch-extract-batch", cache_policy=NO_CACHE)(steps.fetch_batch_step)
 store_batch_task = task(name="store-batch", cache_policy=NO_CACHE)(steps.store_batch_step)
 extract_task = task(name="extract-events-batch", cache_policy=NO_CACHE)(steps.extract_step)
@@ -29,7 +29,7 @@ classify_task = task(name="classify-batch", cache_policy=NO_CACHE)(steps.classif
 alerts_task = task(name="alerts", cache_policy=NO_CACHE)(steps.alerts_step)
 
 PREFECT_STEPS = Steps(
-    read_source_task.submit,
+    read_sources_task.submit,
     fetch_batch_task.submit,
     store_batch_task.submit,
     extract_task.submit,

@@ -6,6 +6,7 @@ apart from the orchestration.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
@@ -32,6 +33,17 @@ class SourceRead:
     error: str | None = None
     validators: Validators = field(default_factory=Validators)
     http_status: int | None = None
+
+
+SourceJob = tuple[SourceSpec, int, Validators | None]  # a source, its id, its stored validators
+
+
+def read_sources(jobs: list[SourceJob], fetcher: Fetcher) -> list[SourceRead]:
+    """Read several sources at once (requests in flight bounded by the fetcher), results in order."""
+    if not jobs:
+        return []
+    with ThreadPoolExecutor(max_workers=min(fetcher.settings.fetch_workers, len(jobs))) as pool:
+        return list(pool.map(lambda job: read_source(job[0], job[1], fetcher, job[2]), jobs))
 
 
 def read_source(

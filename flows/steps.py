@@ -6,26 +6,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cloudintel.settings import Settings
-from cloudintel.sources_file import SourceSpec
 from extractors.entities import OrganizationIndex
 from extractors.feeds import FeedItem
 from flows.alerting.outbox import AlertCounts, deliver_pending, fire_alerts
 from flows.alerting.rules import load_alert_config
 from flows.analysis import classify_events, extract_events
 from flows.fetching.client import Fetcher, Validators
-from flows.ingest import SourceRead, fetch_pages, read_source
+from flows.ingest import SourceJob, SourceRead, fetch_pages, read_sources
 from models.judge import ImpactJudge
 from warehouse.documents import PageRecord, StoreResult, store_pages
 from warehouse.engine import write
 from warehouse.events import EventChanges
 
 
-def read_source_step(
-    spec: SourceSpec, source_id: int, settings: Settings, validators: Validators | None
-) -> SourceRead:
-    """Fetch one source and list its article links (retries live in the HTTP client)."""
+def read_sources_step(jobs: list[SourceJob], settings: Settings) -> list[SourceRead]:
+    """Fetch a batch of sources and list their article links (retries live in the HTTP client)."""
     with Fetcher(settings) as fetcher:
-        return read_source(spec, source_id, fetcher, validators)
+        return read_sources(jobs, fetcher)
 
 
 def fetch_batch_step(

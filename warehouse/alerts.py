@@ -46,9 +46,12 @@ def add_alert(
 
 
 def undelivered(session: Session) -> list[Alert]:
-    """Alerts with a channel still pending or failed, oldest first."""
-    alerts = session.exec(select(Alert).order_by(col(Alert.fired_at), col(Alert.id))).all()
-    return [a for a in alerts if any(status != DELIVERED for status in a.delivery.values())]
+    """Alerts with a channel still pending or failed, oldest first (delivered ones are not read)."""
+    return list(
+        session.exec(
+            select(Alert).where(col(Alert.outstanding).is_(True)).order_by(col(Alert.fired_at), col(Alert.id))
+        ).all()
+    )
 
 
 def mark(session: Session, alert_id: int, channel: str, status: str, error: str | None) -> None:
@@ -60,6 +63,7 @@ def mark(session: Session, alert_id: int, channel: str, status: str, error: str 
     errors = {k: v for k, v in alert.errors.items() if k != channel}
     alert.errors = {**errors, channel: error or "failed"} if status == FAILED else errors
     alert.attempts += status == SENDING
+    alert.outstanding = any(state != DELIVERED for state in alert.delivery.values())
     session.add(alert)
 
 
@@ -81,11 +85,15 @@ def alerts_json(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def events_for_alerts(session: Session) -> list[Event]:
-    """Events changed since the alert rules last looked at them, once their impact is judged."""
+def events_for_alerts(session: Session, limit: int) -> list[Event]:
+    """Up to `limit` events changed since the alert rules last looked at them, once their impact is
+    judged."""
     return list(
         session.exec(
-            select(Event).where(col(Event.alerts_pending).is_(True), col(Event.impact_pending).is_(False))
+            select(Event)
+            .where(col(Event.alerts_pending).is_(True), col(Event.impact_pending).is_(False))
+            .order_by(col(Event.id))
+            .limit(limit)
         ).all()
     )
 

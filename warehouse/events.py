@@ -124,10 +124,21 @@ def describe(facts: EventFacts) -> str:
 
 
 def _events_near(session: Session, candidate: Candidate) -> list[tuple[str, EventFacts]]:
+    """Events a mention could join: same type, within the window, sharing a party (`same_event` asks
+    for half the parties in common, so no other event can match; the party index keeps this look-up
+    small however many events the window holds)."""
+    if not candidate.parties:
+        return []
     low = (candidate.date - timedelta(days=WINDOW_DAYS)).isoformat()
     high = (candidate.date + timedelta(days=WINDOW_DAYS)).isoformat()
+    sharing = select(EventParty.event_id).where(col(EventParty.party).in_(list(candidate.parties)))
     rows = session.exec(
-        select(Event).where(Event.type == candidate.type, col(Event.date) >= low, col(Event.date) <= high)
+        select(Event).where(
+            Event.type == candidate.type,
+            col(Event.date) >= low,
+            col(Event.date) <= high,
+            col(Event.id).in_(sharing),
+        )
     ).all()
     return [(row.id, _facts(row)) for row in rows]
 

@@ -76,13 +76,15 @@ class Document(SQLModel, table=True):
     at its original (`duplicate_of`)."""
 
     __tablename__ = "documents"
+    # the syndicated-copy look-up (content hash of a fetched page) on every page stored
+    __table_args__ = (Index("ix_documents_hash_status", "content_hash", "fetch_status"),)
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(sa_column=Column(Text, nullable=False, unique=True))
     source_id: int | None = Field(default=None, foreign_key="sources.id", index=True)
     title: str | None = Field(default=None, sa_column=Column(Text))
     author: str | None = Field(default=None, max_length=300)
     text: str | None = Field(default=None, sa_column=Column(Text))
-    content_hash: str | None = Field(default=None, index=True, max_length=64)
+    content_hash: str | None = Field(default=None, max_length=64)
     published_at: datetime | None = when(index=True)
     published_from: str | None = Field(default=None, max_length=20)  # json-ld | meta | time | feed
     feed_title: str | None = Field(default=None, sa_column=Column(Text))
@@ -186,6 +188,7 @@ class Alert(SQLModel, table=True):
         default_factory=dict, sa_column=Column(JSON, nullable=False)
     )  # channel: last error
     attempts: int = 0
+    outstanding: bool = Field(default=True, index=True)  # a channel is not delivered yet
 
 
 class PipelineRun(SQLModel, table=True):

@@ -30,6 +30,7 @@ from warehouse.alerts import (
 from warehouse.engine import session_scope, write
 from warehouse.timeline import as_json
 
+FIRE_BATCH = 500  # events the rules look at per transaction: memory stays flat however many changed
 RETRY_PAUSE = 1.0  # seconds before the one in-run retry of a failed channel
 
 
@@ -45,31 +46,40 @@ class AlertCounts:
 def fire_alerts(database_url: str, config: AlertConfig, orgs: OrganizationIndex) -> int:
     """Add an alert to the outbox for every (event, rule) that matches and has not alerted yet (or,
     under a rule that asks for upgrades, whose impact rose since), for the events that changed since
-    the rules last looked; returns how many were added."""
+    the rules last looked, a batch per transaction; returns how many were added."""
+    fired = 0
+    while True:
+        # a run firing the same alert first wins; this batch then starts over and skips it
+        batch = write(database_url, lambda session: _fire_batch(session, config, orgs))
+        if batch is None:
+            return fired
+        fired += batch
 
-    def work(session: Session) -> int:
-        fired = 0
-        events = events_for_alerts(session)
-        shaped = {e["id"]: e for e in as_json(session, events)}
-        seen = alerted(session, [e.id for e in events])
-        for event in events:
-            view = AlertEvent(
-                event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct
-            )
-            for rule in config.rules:
-                if not matches(rule, view, orgs):
-                    continue
-                key = _alert_key(rule.name, rule.upgrades, view.level, seen.get(event.id, {}))
-                if key is None:
-                    continue
-                title, body = render(rule.name, shaped[event.id])
-                add_alert(session, event.id, key, view.level, rule.channels, f"{title}\n{body}")
-                seen.setdefault(event.id, {})[key] = view.level
-                fired += 1
-        done_with_alerts(session, events)  # in the same transaction as the alerts it added
-        return fired
 
-    return write(database_url, work)  # a run firing the same alert first wins; this one then skips it
+def _fire_batch(session: Session, config: AlertConfig, orgs: OrganizationIndex) -> int | None:
+    """Fire the alerts of the next batch of events; None when no event is left to look at."""
+    events = events_for_alerts(session, FIRE_BATCH)
+    if not events:
+        return None
+    fired = 0
+    shaped = {e["id"]: e for e in as_json(session, events)}
+    seen = alerted(session, [e.id for e in events])
+    for event in events:
+        view = AlertEvent(
+            event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct
+        )
+        for rule in config.rules:
+            if not matches(rule, view, orgs):
+                continue
+            key = _alert_key(rule.name, rule.upgrades, view.level, seen.get(event.id, {}))
+            if key is None:
+                continue
+            title, body = render(rule.name, shaped[event.id])
+            add_alert(session, event.id, key, view.level, rule.channels, f"{title}\n{body}")
+            seen.setdefault(event.id, {})[key] = view.level
+            fired += 1
+    done_with_alerts(session, events)  # in the same transaction as the alerts it added
+    return fired
 
 
 def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, str | None]) -> str | None:

@@ -10,6 +10,7 @@ a `FetchResult` whose `error` says what went wrong and what to do.
 from __future__ import annotations
 
 import random
+import ssl
 import threading
 import time
 from collections import defaultdict
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import cache
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -71,6 +73,13 @@ class FetchResult:
         return self.body
 
 
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context per process: loading the CA bundle costs 15–35 ms, and the pipeline opens a
+    client per source and per batch."""
+    return httpx.create_ssl_context()
+
+
 class Fetcher:
     """Fetch URLs politely; thread-safe; use as a context manager."""
 
@@ -87,6 +96,7 @@ class Fetcher:
             follow_redirects=False,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             limits=httpx.Limits(max_connections=settings.fetch_workers, max_keepalive_connections=8),
+            verify=tls_context(),
         )
         self.robots = RobotsCache(self._get_robots, settings.user_agent)
         self._host_slots: dict[str, threading.BoundedSemaphore] = defaultdict(

@@ -8,9 +8,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
+from warehouse.alerts import undelivered
 from warehouse.engine import session_scope
 from warehouse.migrate import upgrade
-from warehouse.schema import PipelineRun, Source
+from warehouse.schema import Alert, PipelineRun, Source
 
 
 def test_a_warehouse_of_the_first_schema_upgrades_and_keeps_its_data(database_url: str) -> None:
@@ -48,3 +49,31 @@ def test_the_newest_revision_is_the_models_schema(database_url: str) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
     engine.dispose()
+
+
+def test_alerts_already_delivered_are_not_outstanding_after_the_upgrade(database_url: str) -> None:
+    engine = create_engine(database_url)
+    upgrade(engine, "0003")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO events (id, type, status, date, title, parties, themes, created_at) VALUES "
+                "('e1', 'partnership', 'announced', '2025-11-03', 'x', '[]', '[]', CURRENT_TIMESTAMP)"
+            )
+        )
+        for rule, delivery in (
+            ("a", '{"hook": "delivered"}'),
+            ("b", '{"hook": "delivered", "mail": "failed"}'),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO alerts (event_id, rule, fired_at, channels, message, delivery, errors, attempts) "
+                    f"VALUES ('e1', '{rule}', CURRENT_TIMESTAMP, '[]', 'm', '{delivery}', '{{}}', 1)"
+                )
+            )
+    engine.dispose()
+
+    with session_scope(database_url) as session:
+        outstanding = {a.rule: a.outstanding for a in session.query(Alert).all()}
+        assert [a.rule for a in undelivered(session)] == ["b"]
+    assert outstanding == {"a": False, "b": True}
