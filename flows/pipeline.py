@@ -13,6 +13,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 from sqlmodel import Session
@@ -116,21 +117,7 @@ def _run(
         )
     specs = [s for s in specs if s.name not in backing_off]
 
-    stage = time.monotonic()
-    jobs = [(s, ids[s.name], feed_validators.get(s.url)) for s in specs]
-    futures = [
-        submit.read_sources(jobs[i : i + SOURCES_PER_TASK], settings)
-        for i in range(0, len(jobs), SOURCES_PER_TASK)
-    ]
-    reads = [read for future in futures for read in future.result()]
-    summary.durations["read_sources"] = round(time.monotonic() - stage, 3)
-    items = _record_sources(db, reads, summary)
-    logger.info("%d sources read: %d article links", len(reads), len(items))
-
-    stage = time.monotonic()
-    counts = _fetch_and_store(items, settings, submit, summary, logger)
-    write(db, lambda session: _save_feed_validators(session, reads))  # only now: their articles are stored
-    summary.durations["fetch_extract_store"] = round(time.monotonic() - stage, 3)
+    counts = _ingest(specs, ids, feed_validators, settings, submit, summary, logger)
 
     stage = time.monotonic()
     orgs = settings.organization_index()
@@ -178,6 +165,44 @@ def _run(
     return summary
 
 
+def _ingest(
+    specs: list[SourceSpec],
+    ids: dict[str, int],
+    feed_validators: dict[str, Validators],
+    settings: Settings,
+    submit: Steps,
+    summary: RunSummary,
+    logger: logging.Logger | logging.LoggerAdapter[Any],
+) -> Counter[str]:
+    """Read the sources a group at a time (the next group is read while this one's articles are
+    fetched), fetch and store each group's articles, then save its feeds' validators: only the URLs
+    seen this run are kept, so memory does not grow with the number of articles."""
+    db = settings.warehouse_url
+    jobs = [(s, ids[s.name], feed_validators.get(s.url)) for s in specs]
+    groups = [jobs[i : i + SOURCES_PER_TASK] for i in range(0, len(jobs), SOURCES_PER_TASK)]
+    seen: set[str] = set()  # each article URL once per run, though several feeds list it
+    counts: Counter[str] = Counter()
+    ahead = submit.read_sources(groups[0], settings) if groups else None
+    with session_scope(db) as session:
+        retries = retryable_failures(session)  # failed last time for a passing reason: tried again
+    for number in range(max(len(groups), 1)):  # once at least: the retries
+        stage = time.monotonic()
+        reads = ahead.result() if ahead else []
+        ahead = submit.read_sources(groups[number + 1], settings) if number + 1 < len(groups) else None
+        _add_duration(summary, "read_sources", stage)
+        items = _record_sources(db, reads, summary, seen, retries if number == 0 else [])
+        logger.info("%d sources read: %d new article links", len(reads), len(items))
+        stage = time.monotonic()
+        counts += _fetch_and_store(items, settings, submit, summary, logger)
+        write(db, partial(_save_feed_validators, reads=reads))  # only now: their articles are stored
+        _add_duration(summary, "fetch_extract_store", stage)
+    return counts
+
+
+def _add_duration(summary: RunSummary, name: str, since: float) -> None:
+    summary.durations[name] = round(summary.durations.get(name, 0.0) + time.monotonic() - since, 3)
+
+
 def _fetch_and_store(
     items: list[tuple[FeedItem, int]],
     settings: Settings,
@@ -218,8 +243,15 @@ def _validators(session: Session, urls: list[str]) -> dict[str, Validators]:
     return {url: Validators(*pair) for url, pair in validators_for(session, urls).items()}
 
 
-def _record_sources(db: str, reads: list[SourceRead], summary: RunSummary) -> list[tuple[FeedItem, int]]:
-    """Store each source's outcome and validators; return the article links, each URL once."""
+def _record_sources(
+    db: str,
+    reads: list[SourceRead],
+    summary: RunSummary,
+    seen_urls: set[str],
+    retries: list[tuple[str, int | None]],
+) -> list[tuple[FeedItem, int]]:
+    """Store each source's outcome; return the article links not seen earlier in the run, and
+    `retries` (earlier failures worth another try)."""
 
     def work(session: Session) -> tuple[list[tuple[FeedItem, int]], RunSummary]:
         seen = RunSummary()  # counted afresh if a concurrent run makes this transaction start over
@@ -235,12 +267,15 @@ def _record_sources(db: str, reads: list[SourceRead], summary: RunSummary) -> li
             if read.error:
                 seen.errors.append({"source": read.spec.name, "error": read.error})
             for item in read.items:
-                items.setdefault(item.url, (item, read.source_id))
-        for url, source_id in retryable_failures(session):
-            items.setdefault(url, (FeedItem(url=url), source_id))
+                if item.url not in seen_urls:
+                    items.setdefault(item.url, (item, read.source_id))
+        for url, source_id in retries:
+            if url not in seen_urls:
+                items.setdefault(url, (FeedItem(url=url), source_id))
         return list(items.values()), seen
 
     items, seen = write(db, work)
+    seen_urls.update(item.url for item, _ in items)
     summary.sources_ok += seen.sources_ok
     summary.sources_failed += seen.sources_failed
     summary.not_modified += seen.not_modified

@@ -1,0 +1,48 @@
+"""Sources are read a group at a time and their articles stored group by group: the warehouse ends
+the same as with one group, and an article listed by feeds of two groups is fetched once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import flows.pipeline
+from cloudintel.settings import Settings
+from cloudintel.sources_file import load_sources
+from flows.pipeline import plain_steps, run_pipeline
+from tests.conftest import CORPUS
+from warehouse.engine import session_scope
+from warehouse.timeline import TimelineFilter, timeline
+
+LOG = logging.getLogger("test")
+
+
+def run(settings: Settings, base_url: str, *, twice_listed: bool = False) -> tuple[dict, list[dict]]:
+    specs = load_sources(CORPUS / "sources.yaml", base_url)
+    if twice_listed:  # every feed again under another name: each of its articles listed by two sources
+        specs += [replace(s, name=f"{s.name}-again", url=f"{s.url}?again") for s in specs if s.kind == "feed"]
+    summary = run_pipeline(specs, settings, plain_steps(), LOG).to_dict()
+    with session_scope(settings.warehouse_url) as session:
+        events = [
+            {k: v for k, v in e.items() if k != "sources"}
+            | {"evidence": [s["evidence"] for s in e["sources"]]}
+            for e in timeline(session, TimelineFilter())
+        ]
+    return summary, events
+
+
+def test_small_groups_and_batches_store_what_one_group_stores(
+    tmp_path: Path, corpus_base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_group = Settings(home=tmp_path / "one", allow_loopback=True)
+    whole, expected = run(one_group, corpus_base_url)
+    monkeypatch.setattr(flows.pipeline, "SOURCES_PER_TASK", 2)
+    small = Settings(home=tmp_path / "small", allow_loopback=True, batch_size=3)
+    summary, events = run(small, corpus_base_url, twice_listed=True)
+    assert len(expected) == 14 and events == expected
+    assert whole["documents_new"] == summary["documents_new"] == 27
+    assert summary["documents_unchanged"] == 0  # an article listed by two groups' feeds: fetched once
+    assert summary["sources_ok"] == 11
