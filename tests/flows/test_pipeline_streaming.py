@@ -35,12 +35,12 @@ def run(settings: Settings, base_url: str, *, twice_listed: bool = False) -> tup
 
 
 def test_small_groups_and_batches_store_what_one_group_stores(
-    tmp_path: Path, corpus_base_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, corpus_base_url: str, monkeypatch: pytest.MonkeyPatch, database_url: str
 ) -> None:
     one_group = Settings(home=tmp_path / "one", allow_loopback=True)
     whole, expected = run(one_group, corpus_base_url)
     monkeypatch.setattr(flows.pipeline, "SOURCES_PER_TASK", 2)
-    small = Settings(home=tmp_path / "small", allow_loopback=True, batch_size=3)
+    small = Settings(home=tmp_path / "small", database_url=database_url, allow_loopback=True, batch_size=3)
     summary, events = run(small, corpus_base_url, twice_listed=True)
     assert len(expected) == 14 and events == expected
     assert whole["documents_new"] == summary["documents_new"] == 27
