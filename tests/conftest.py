@@ -1,22 +1,55 @@
-"""Shared fixtures: the sample corpus and a fault server on 127.0.0.1, settings, a fresh warehouse."""
+"""Shared fixtures: the sample corpus and a fault server on 127.0.0.1, settings, a fresh warehouse.
+
+Warehouses are SQLite files, or with CLOUDINTEL_TEST_BACKEND=postgresql fresh PostgreSQL databases
+(tests/support/backend.py; `make test-postgres`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from cloudintel.corpus_server import serve_corpus
 from cloudintel.settings import Settings
+from tests.support.backend import BACKEND, ON_POSTGRES, VARIABLE
 from tests.support.faultserver import FaultServer
-from tests.support.postgres import fresh_database, postgres_server
+from tests.support.postgres import drop_databases, fresh_database, postgres_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "cloudintel" / "corpus"
+_MADE: list[str] = []  # PostgreSQL databases made this session
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): checks something only a SQLite warehouse has; skipped, with its reason, "
+        f"when {VARIABLE}=postgresql",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"warehouse backend: {BACKEND} ({VARIABLE})"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not ON_POSTGRES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            if not reason:
+                raise pytest.UsageError(f"{item.nodeid}: sqlite_only needs a reason")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -77,10 +110,12 @@ def closed_port() -> int:
 
 
 @pytest.fixture()
-def settings(tmp_path: Path) -> Settings:
-    """Loopback allowed, short timeouts and a small size cap, a warehouse in tmp_path."""
+def settings(tmp_path: Path, warehouse_env: dict[str, str]) -> Settings:
+    """Loopback allowed, short timeouts and a small size cap, a warehouse in tmp_path (or, on
+    PostgreSQL, a fresh database)."""
     return Settings(
         home=tmp_path,
+        database_url=warehouse_env.get("CLOUDINTEL_DATABASE_URL"),  # None: $home/warehouse.db
         allow_loopback=True,
         connect_timeout=1.0,
         read_timeout=1.0,
@@ -96,11 +131,41 @@ def postgres_admin_url() -> Iterator[str]:
     """A PostgreSQL server for the whole session (see tests/support/postgres.py)."""
     with postgres_server() as url:
         yield url
+        if os.environ.get("CLOUDINTEL_TEST_POSTGRES_URL"):  # not our throwaway cluster: tidy up
+            with contextlib.suppress(psycopg.Error):
+                drop_databases(url, _MADE)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def new_postgres_database(request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database on the session's PostgreSQL server; its SQLAlchemy URL."""
+    url = fresh_database(request.getfixturevalue("postgres_admin_url"))
+    _MADE.append(url)
+    return url
+
+
+def fresh_warehouse(request: pytest.FixtureRequest, folder: Path) -> str:
+    """An empty warehouse on the test backend: `folder`/warehouse.db, or a fresh PostgreSQL database."""
+    if ON_POSTGRES:
+        return new_postgres_database(request)
+    return f"sqlite:///{folder / 'warehouse.db'}"
+
+
+@pytest.fixture()
+def warehouse_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """What to add to a `cloudintel` environment for the test backend's warehouse: nothing on SQLite
+    (the default $CLOUDINTEL_HOME/warehouse.db), CLOUDINTEL_DATABASE_URL of a fresh database on PostgreSQL."""
+    return {"CLOUDINTEL_DATABASE_URL": new_postgres_database(request)} if ON_POSTGRES else {}
+
+
+BACKENDS = [pytest.param("postgresql", marks=pytest.mark.postgres)]
+if not ON_POSTGRES:  # on PostgreSQL the SQLite case would only repeat `make test`
+    BACKENDS.insert(0, pytest.param("sqlite"))
+
+
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty warehouse URL: SQLite in tmp_path, and (marked `postgres`) a fresh PostgreSQL database."""
+    """An empty warehouse URL: SQLite in tmp_path, and (marked `postgres`) a fresh PostgreSQL database.
+    With CLOUDINTEL_TEST_BACKEND=postgresql, only the PostgreSQL case."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'warehouse.db'}"
-    return fresh_database(request.getfixturevalue("postgres_admin_url"))
+    return new_postgres_database(request)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import fresh_warehouse
 from tests.faults.harness import (
     HOOK_STALL,
     Reference,
@@ -37,12 +38,16 @@ def slow_base_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def reference(
-    tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, slow_base_url: str
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    prefect_home: Path,
+    slow_base_url: str,
 ) -> Iterator[Reference]:
+    """A clean run to completion, on the test backend (SQLite, or PostgreSQL with CLOUDINTEL_TEST_BACKEND)."""
     folder = tmp_path_factory.mktemp("reference")
     receiver = WebhookReceiver(stall=HOOK_STALL)
     try:
-        url = f"sqlite:///{folder / 'warehouse.db'}"
+        url = fresh_warehouse(request, folder)
         env = run_env(
             prefect_home=prefect_home,
             home=folder,

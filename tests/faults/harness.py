@@ -242,14 +242,23 @@ def phase_of(run: Run, posts_during_run: int) -> str:
 class Snapshot:
     """What a warehouse holds, in comparable form."""
 
-    documents: list[tuple[str, str]]  # (url, fetch_status)
+    documents: list[tuple[str, str, str | None]]  # (url, fetch_status, content_hash)
     events: list[tuple[str, str, tuple[str, ...], str, str | None]]  # (id, type, parties, date, impact)
     alerts: list[tuple[str, str, dict[str, str]]]  # (event_id, rule, delivery)
     runs: list[tuple[int, str, bool]]  # (id, status, finished)
 
     @property
     def ok_urls(self) -> list[str]:
-        return sorted(url for url, status in self.documents if status == "ok")
+        return sorted(url for url, status, _ in self.documents if status == "ok")
+
+    @property
+    def ok_hashes(self) -> Counter[str | None]:
+        """Content hashes of the stored (not failed, not duplicate) articles."""
+        return Counter(digest for _, status, digest in self.documents if status == "ok")
+
+    @property
+    def event_ids(self) -> Counter[str]:
+        return Counter(e[0] for e in self.events)
 
     @property
     def event_keys(self) -> Counter[tuple[str, tuple[str, ...], str]]:
@@ -277,7 +286,9 @@ def snapshot(database_url: str) -> Snapshot:
     try:
         with Session(engine) as session:
             try:
-                documents = [(d.url, d.fetch_status) for d in session.exec(select(Document)).all()]
+                documents = [
+                    (d.url, d.fetch_status, d.content_hash) for d in session.exec(select(Document)).all()
+                ]
             except Exception:  # no tables yet: the first run was killed before creating them
                 return Snapshot([], [], [], [])
             events = [
@@ -325,7 +336,7 @@ def problems_against(reference: Reference, state: Snapshot, received: Counter[st
     """Every way `state` and the deliveries differ from exactly-once of the reference run."""
     ref = reference.warehouse
     problems = []
-    urls = Counter(url for url, _ in state.documents)
+    urls = Counter(url for url, _, _ in state.documents)
     if [u for u, n in urls.items() if n > 1]:
         problems.append(f"duplicate document URLs: {[u for u, n in urls.items() if n > 1]}")
     if state.ok_urls != ref.ok_urls:
@@ -334,6 +345,18 @@ def problems_against(reference: Reference, state: Snapshot, received: Counter[st
         problems.append(
             f"{len(state.ok_urls)} ok documents, reference {len(ref.ok_urls)}; "
             f"missing {[u.rsplit('/', 1)[-1] for u in missing]}" + (f", unexpected {extra}" if extra else "")
+        )
+    if state.ok_hashes != ref.ok_hashes:
+        copies = sorted(str(h)[:12] for h, n in state.ok_hashes.items() if n > 1)
+        problems.append(
+            f"stored articles by content hash differ from the reference: the same text stored twice {copies}, "
+            f"{len(set(ref.ok_hashes) - set(state.ok_hashes))} texts missing, "
+            f"{len(set(state.ok_hashes) - set(ref.ok_hashes))} unexpected"
+        )
+    if state.event_ids != ref.event_ids:
+        problems.append(
+            f"event ids differ from the reference: missing {sorted(set(ref.event_ids) - set(state.event_ids))}, "
+            f"unexpected {sorted(set(state.event_ids) - set(ref.event_ids))}"
         )
     if state.event_keys != ref.event_keys:
         missing_keys = ref.event_keys - state.event_keys

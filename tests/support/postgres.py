@@ -90,3 +90,13 @@ def fresh_database(admin_url: str) -> str:
         connection.execute(f'CREATE DATABASE "{name}"')
     base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     return f"{base}/{name}"
+
+
+def drop_databases(admin_url: str, urls: list[str]) -> None:
+    """Drop databases made by `fresh_database` (connections still open to them are ended)."""
+    if not urls:
+        return
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        for url in urls:
+            name = url.rsplit("/", 1)[1]
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,5 +1,6 @@
-"""The browser tests' warehouse and app: the sample corpus analysed without Prefect (rule baseline),
-plus one hostile event, served by uvicorn on 127.0.0.1 in a thread."""
+"""The browser and API tests' warehouse and app: the sample corpus analysed without Prefect (rule
+baseline), plus one hostile event, served by uvicorn on 127.0.0.1 in a thread. The warehouse is on the
+test backend (SQLite, or PostgreSQL with CLOUDINTEL_TEST_BACKEND=postgresql)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from extractors.fingerprint import content_hash
 from extractors.pages import parse_article
 from flows.analysis import classify_events, extract_events
 from models.judge import ImpactJudge
+from tests.conftest import fresh_warehouse
 from warehouse.documents import PageRecord, store_pages
 from warehouse.engine import session_scope
 from warehouse.events import store_mentions
@@ -88,10 +90,10 @@ class WebApp:
 
 
 @pytest.fixture(scope="session")
-def web_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
-    """The app over the filled warehouse, served on 127.0.0.1 for the whole session."""
+def web_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
+    """The app over the filled warehouse (on the test backend), served on 127.0.0.1 for the whole session."""
     tmp = tmp_path_factory.mktemp("web")
-    db_url = f"sqlite:///{tmp / 'warehouse.db'}"
+    db_url = fresh_warehouse(request, tmp)
     hostile = fill_warehouse(db_url, tmp)
     config = uvicorn.Config(
         create_app(Settings(home=tmp, database_url=db_url)), host="127.0.0.1", port=0, log_level="warning"
