@@ -30,7 +30,9 @@ def store_mentions(session: Session, document: Document, candidates: Sequence[Ca
     touched = {m.event_id for m in previous}
     for mention in previous:
         session.delete(mention)
-    session.flush()
+    if previous:
+        session.flush()
+    mentioned: set[str] = set()
     for candidate in candidates:
         known = best_match(candidate, _events_near(session, candidate))
         if known is None:
@@ -39,12 +41,9 @@ def store_mentions(session: Session, document: Document, candidates: Sequence[Ca
                 changes.new.append(known)
                 session.add(_placeholder(known, candidate))
                 session.flush()
-        if session.exec(
-            select(EventMention).where(
-                EventMention.event_id == known, EventMention.document_id == document.id
-            )
-        ).first():
+        if known in mentioned:
             continue  # two sentences of one page about one event: one source
+        mentioned.add(known)
         session.add(_mention(known, document, candidate))
         touched.add(known)
     session.flush()
