@@ -1,9 +1,10 @@
 """The impact classifier: scikit-learn Pipelines over event records (see models/features.py).
 
 Level: TF-IDF of title and evidence plus structured features (log sizes, the guide's threshold flags,
-price change, party categories, status, and the rule baseline's verdict as features), into a
-logistic regression calibrated with `CalibratedClassifierCV`, so `score` is a calibrated probability.
-Themes: the same fitted features into one logistic regression per theme (multi-label).
+price change, party categories and roles, status, cues for §3's qualitative rules, §3 read with those
+cues, and the rule baseline's verdict as features), into a logistic regression calibrated with
+`CalibratedClassifierCV`, so `score` is a calibrated probability. Themes: the same fitted features into
+one ridge classifier per theme (multi-label). Both chosen by cross-validation on the training split.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, RidgeClassifier
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, MultiLabelBinarizer
@@ -53,8 +54,8 @@ def level_pipeline() -> Pipeline:
 
 
 def themes_classifier() -> OneVsRestClassifier:
-    """One logistic regression per theme (multi-label)."""
-    return OneVsRestClassifier(LogisticRegression(C=4.0, max_iter=5000, class_weight="balanced"))
+    """One ridge classifier per theme (multi-label); alpha and class weights chosen by 5-fold CV."""
+    return OneVsRestClassifier(RidgeClassifier(alpha=0.3, class_weight="balanced"))
 
 
 @dataclass
