@@ -4,10 +4,8 @@
         [--incremental] [--memory 1000,10000,50000] [--profile] [--json results.json]
 
 Generates (or reuses) a corpus with `benchmarks/synthetic_corpus.py` under /tmp, serves it with the
-bundled corpus server (`cloudintel/corpus/serve.py`, ETag/304) in a separate process, with TCP_NODELAY
-set on its sockets unless `--stock-server` (as bundled, each response waits ~30 ms for a delayed
-ACK on loopback; see `serve_nodelay`), and runs each
-measurement in a fresh child process with a fresh `CLOUDINTEL_HOME` (SQLite warehouse), so peaks
+bundled corpus server (`cloudintel/corpus/serve.py`, ETag/304, TCP_NODELAY) in a separate process, and
+runs each measurement in a fresh child process with a fresh `CLOUDINTEL_HOME` (SQLite warehouse), so peaks
 and imports do not mix:
 
 - `plain`: `run_pipeline(specs, Settings(home=tmp, allow_loopback=True), plain_steps(), ...)`, the steps
@@ -368,34 +366,12 @@ def child_main(args: argparse.Namespace) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-STOCK_SERVER = False  # --stock-server: serve.py exactly as bundled (Nagle's algorithm on)
-
-
-def serve_nodelay(folder: Path) -> None:
-    """The bundled corpus server with TCP_NODELAY on its sockets; prints the base URL, serves forever.
-
-    As bundled, `CorpusHandler` writes the headers and the body in two sends with Nagle's algorithm
-    on, and the client's delayed ACK then holds every response ~30 ms on loopback (measured: 31 ms
-    per sequential fetch, 0.6 ms with TCP_NODELAY). That is an artifact of the test server, not of
-    the pipeline, so it is switched off here; `--stock-server` keeps it.
-    """
-    from cloudintel.corpus_server import corpus_module
-
-    module = corpus_module()
-    module.CorpusHandler.disable_nagle_algorithm = True
-    server = module.make_server(folder, 0, quiet=True)
-    print(server.base_url, flush=True)
-    server.serve_forever()
-
-
 @contextmanager
 def corpus_server(folder: Path) -> Iterator[tuple[str, Any]]:
     """The bundled corpus server on a free loopback port, in its own process; yields (base URL, process)."""
     import psutil
 
     command = [sys.executable, str(SERVE_PY), "--dir", str(folder), "--quiet"]
-    if not STOCK_SERVER:
-        command = [sys.executable, str(Path(__file__).resolve()), "--serve", str(folder)]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -820,12 +796,6 @@ def main(argv: list[str] | None = None) -> int:
         help="one more Prefect run under py-spy (active samples): Prefect's share of the CPU",
     )
     # child-process arguments
-    parser.add_argument(
-        "--stock-server",
-        action="store_true",
-        help="serve with cloudintel/corpus/serve.py exactly as bundled (~30 ms per response)",
-    )
-    parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=("plain", "threaded", "prefect", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
@@ -834,14 +804,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
     parser.add_argument("--pyinstrument", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve:
-        serve_nodelay(Path(args.serve))
-        return 0
     if args.child:
         child_main(args)
         return 0
-    global STOCK_SERVER
-    STOCK_SERVER = args.stock_server
 
     corpus, manifest = ensure_corpus(args.articles, args.feeds, args.seed, args.dup_share)
     print(f"corpus {corpus}: {json.dumps(manifest)}", file=sys.stderr)

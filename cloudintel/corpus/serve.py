@@ -64,6 +64,9 @@ def _xml_content_type(data: bytes) -> str:
 class CorpusHandler(http.server.BaseHTTPRequestHandler):
     server_version = "cloudintel-devcorpus/1.0"
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the client's delayed ACK held
+    # every keep-alive response ~30 ms on loopback (31 ms per sequential fetch, 0.6 ms with this).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         self._respond(send_body=True)
