@@ -45,11 +45,15 @@ def add_alert(
     return alert
 
 
-def undelivered(session: Session) -> list[Alert]:
-    """Alerts with a channel still pending or failed, oldest first (delivered ones are not read)."""
+def undelivered(session: Session, after: int = 0, limit: int | None = None) -> list[Alert]:
+    """Alerts with a channel still pending or failed, oldest first, from id `after` on (delivered ones
+    are not read)."""
     return list(
         session.exec(
-            select(Alert).where(col(Alert.outstanding).is_(True)).order_by(col(Alert.fired_at), col(Alert.id))
+            select(Alert)
+            .where(col(Alert.outstanding).is_(True), col(Alert.id) > after)
+            .order_by(col(Alert.id))
+            .limit(limit)
         ).all()
     )
 

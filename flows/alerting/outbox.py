@@ -19,6 +19,8 @@ from flows.alerting.channels import deliver
 from flows.alerting.messages import render
 from flows.alerting.rules import LEVELS, AlertConfig, AlertEvent, matches
 from warehouse.alerts import (
+    DELIVERED,
+    FAILED,
     SENDING,
     add_alert,
     alerted,
@@ -31,6 +33,7 @@ from warehouse.engine import session_scope, write
 from warehouse.timeline import as_json
 
 FIRE_BATCH = 500  # events the rules look at per transaction: memory stays flat however many changed
+DELIVER_BATCH = 500  # alerts read from the outbox at a time
 RETRY_PAUSE = 1.0  # seconds before the one in-run retry of a failed channel
 
 
@@ -99,44 +102,78 @@ def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, 
 def deliver_pending(
     database_url: str, config: AlertConfig, jsonl: Path, environ: Mapping[str, str]
 ) -> AlertCounts:
-    """Try every channel not yet delivered once, and once more after a pause. A channel is marked
-    `sending` (committed) before it is tried: after a crash it is tried again with the same
-    idempotency key (the alert id), which webhook receivers use to drop the repeat."""
+    """Try every channel not yet delivered once, and once more after a pause, a batch of alerts at a
+    time. A channel is marked `sending` (committed) before it is tried: after a crash it is tried
+    again with the same idempotency key (the alert id), which webhook receivers use to drop the repeat."""
     counts = AlertCounts()
-    with session_scope(database_url) as session:
-        work = [
-            (a.id, a.event_id, a.rule, a.message, c)
-            for a in undelivered(session)
-            for c, s in a.delivery.items()
-            if s != "delivered"
-        ]
+    after = 0
+    while True:
+        with session_scope(database_url) as session:
+            alerts = undelivered(session, after, DELIVER_BATCH)
+            work = [
+                Delivery(a.id, a.event_id, a.rule, a.message, channel)
+                for a in alerts
+                if a.id is not None
+                for channel, status in a.delivery.items()
+                if status != DELIVERED
+            ]
+        if not alerts:
+            return counts
+        after = max(a.id or 0 for a in alerts)
+        _deliver(database_url, config, jsonl, environ, work, counts)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One channel of one alert, still to be delivered."""
+
+    alert_id: int
+    event_id: str
+    rule: str
+    message: str
+    channel: str
+
+
+def _deliver(
+    database_url: str,
+    config: AlertConfig,
+    jsonl: Path,
+    environ: Mapping[str, str],
+    work: list[Delivery],
+    counts: AlertCounts,
+) -> None:
     for attempt in range(2):
         retry = []
-        for alert_id, event_id, rule, message, channel in work:
-            assert alert_id is not None
+        for item in work:
             with session_scope(database_url) as session:
-                mark(session, alert_id, channel, SENDING, None)
-            title, _, body = message.partition("\n")
+                mark(session, item.alert_id, item.channel, SENDING, None)
+            title, _, body = item.message.partition("\n")
             record = {
-                "alert_id": alert_id,
-                "event_id": event_id,
-                "rule": rule,
+                "alert_id": item.alert_id,
+                "event_id": item.event_id,
+                "rule": item.rule,
                 "title": title,
                 "message": body,
             }
             result = deliver(
-                channel, config.channels.get(channel), title, body, record, jsonl, environ, str(alert_id)
+                item.channel,
+                config.channels.get(item.channel),
+                title,
+                body,
+                record,
+                jsonl,
+                environ,
+                str(item.alert_id),
             )
             with session_scope(database_url) as session:
-                mark(session, alert_id, channel, "delivered" if result.ok else "failed", result.error)
+                mark(session, item.alert_id, item.channel, DELIVERED if result.ok else FAILED, result.error)
             if result.ok:
                 counts.delivered += 1
             elif attempt == 0:
-                retry.append((alert_id, event_id, rule, message, channel))
+                retry.append(item)
             else:
                 counts.failed += 1
         if not retry:
-            break
+            return
         work = retry
         time.sleep(RETRY_PAUSE)
-    return counts
