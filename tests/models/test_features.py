@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
 from models.features import guide_level, prepare, superseded, usd_estimate
+from tests.models.test_impact_rules import facts
 
 ORGS = OrganizationIndex.load()
 
@@ -20,16 +20,7 @@ def level(
     day: date = date(2025, 6, 1),
     **figures: float,
 ) -> str:
-    values = {
-        "amount_usd": None,
-        "capacity_mw": None,
-        "gpus": None,
-        "duration_years": None,
-        "price_change_pct": None,
-    }
-    values.update(figures)
-    facts = EventFacts(kind, parties, "announced", day, **values)  # type: ignore[arg-type]
-    return guide_level(prepare(facts, text, text, ORGS))
+    return guide_level(prepare(facts(kind, parties, day, **figures), text, text, ORGS))
 
 
 @pytest.mark.parametrize(

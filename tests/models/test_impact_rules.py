@@ -14,8 +14,12 @@ ORGS = OrganizationIndex.load()
 
 
 def facts(
-    kind: str = "partnership", parties: tuple[str, ...] = ("CoreWeave", "OpenAI"), **figures: float
+    kind: str = "partnership",
+    parties: tuple[str, ...] = ("CoreWeave", "OpenAI"),
+    day: date = date(2025, 1, 1),
+    **figures: float,
 ) -> EventFacts:
+    """An announced event of these parties with these figures (the others unknown)."""
     values = {
         "amount_usd": None,
         "capacity_mw": None,
@@ -24,7 +28,7 @@ def facts(
         "price_change_pct": None,
     }
     values.update(figures)
-    return EventFacts(kind, parties, "announced", date(2025, 1, 1), **values)  # type: ignore[arg-type]
+    return EventFacts(kind, parties, "announced", day, **values)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
