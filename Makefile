@@ -33,10 +33,10 @@ test: lint  ## lint, type-check, then the test suite on SQLite (about 2 minutes)
 # binaries, or CLOUDINTEL_TEST_POSTGRES_URL): what `make test` runs, plus the fault tests that run on
 # a warehouse (crash before each step, concurrent runs, kill-and-rerun), which are marked `postgres`
 # in this mode. Tests marked sqlite_only are skipped with their reason.
-test-postgres: install  ## the whole suite again on a real PostgreSQL, with the database fault tests (~15 minutes)
+test-postgres: install  ## the whole suite again on a real PostgreSQL, with the database fault tests (11-15 minutes)
 	CLOUDINTEL_TEST_BACKEND=postgresql $(BIN)/pytest -m "not browser and (not faults or postgres)"
 
-test-faults: install  ## fault injection, kill-and-rerun, concurrent runs, on SQLite (~12 minutes)
+test-faults: install  ## fault injection, kill-and-rerun, concurrent runs, on SQLite (~10 minutes)
 	CLOUDINTEL_TEST_BACKEND=sqlite $(BIN)/pytest -m "faults and not postgres"
 
 test-browser: install  ## the web pages in Debian's chromium (/usr/bin/chromium; apt-get install chromium)

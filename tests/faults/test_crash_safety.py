@@ -18,7 +18,7 @@ committed, and every figure of every rerun.
 
 Each cycle starts from nothing so that every kill lands in a run with work still to do: on one shared
 warehouse, every run after the first complete one would find nothing left, and its kill would test
-little. The price is two Prefect start-ups per cycle (~7–15 s each): the test takes ~10 minutes on 2
+little. The price is two Prefect start-ups per cycle (~7–15 s each): the test took 8.5–11 minutes on 2
 cores (measured figures in docs/operations.md).
 
 Where the kills land. A run is ~7–15 s of Prefect start-up and, on the bundled corpus, ~1 s of work, so
