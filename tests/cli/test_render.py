@@ -18,7 +18,18 @@ def test_formula_like_cells_are_quoted_and_numbers_are_not() -> None:
     assert cell(-45.0) == "-45.0" and cell(38000000000) == "38000000000" and cell(None) == ""
 
 
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 @given(st.text())
 def test_any_text_becomes_a_safe_cell(text: str) -> None:
     out = cell(text)
-    assert out.isprintable() and (not out.startswith(("=", "+", "@")) or out.startswith("'"))
+    # a number stays a number (like -45.0 above): "+0" is a value to a spreadsheet, not a formula
+    assert out.isprintable() and (
+        not out.startswith(("=", "+", "-", "@")) or out.startswith("'") or _number(out)
+    )
