@@ -48,7 +48,7 @@ FEED_FAULTS = {
 
 
 @pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database_url: str) -> Path:
     for name, value in {
         "CLOUDINTEL_HOME": str(tmp_path),
         "CLOUDINTEL_ALLOW_LOOPBACK": "1",
@@ -60,11 +60,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "CLOUDINTEL_MAX_ITEMS_PER_SOURCE": "50",
     }.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("CLOUDINTEL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CLOUDINTEL_DATABASE_URL", database_url)  # SQLite, and PostgreSQL marked `postgres`
     return tmp_path
 
 
-def test_every_fault_is_survived_recorded_and_nothing_is_lost_or_doubled(home: Path) -> None:
+def test_every_fault_is_survived_recorded_and_nothing_is_lost_or_doubled(
+    home: Path, database_url: str
+) -> None:
     server = FaultServer(slow_seconds=5).start()
     try:
         base = server.base_url
@@ -85,7 +87,7 @@ def test_every_fault_is_survived_recorded_and_nothing_is_lost_or_doubled(home: P
     finally:
         server.stop()
 
-    with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
+    with session_scope(database_url) as session:
         documents = session.exec(select(Document)).all()
         sources = {s.name: s for s in session.exec(select(Source)).all()}
     by_path = {d.url.removeprefix(base).split("?")[0]: d for d in documents}
@@ -129,7 +131,7 @@ def test_entity_tricks_in_feeds_are_not_expanded() -> None:
     assert all(len(item.title or "") < 10_000 for item in parsed.items)
 
 
-def test_a_source_failing_run_after_run_backs_off(home: Path, closed_port: int) -> None:
+def test_a_source_failing_run_after_run_backs_off(home: Path, database_url: str, closed_port: int) -> None:
     (home / "sources.yaml").write_text(
         f"sources:\n  - {{name: dead, kind: feed, url: 'http://127.0.0.1:{closed_port}/feed.xml'}}\n"
     )
@@ -137,6 +139,6 @@ def test_a_source_failing_run_after_run_backs_off(home: Path, closed_port: int) 
     assert [r["sources_failed"] for r in runs] == [1, 1, 1, 0]
     assert runs[3]["sources_skipped"] == 1
     assert "backing off until" in str(runs[3]["errors"])
-    with session_scope(f"sqlite:///{home / 'warehouse.db'}") as session:
+    with session_scope(database_url) as session:
         [source] = session.exec(select(Source)).all()
     assert source.consecutive_failures == 3 and source.backoff_until is not None
