@@ -4,8 +4,9 @@ the warehouse and the webhook ended up with.
     python benchmarks/crash_runs.py --seeds 1 2 3 [--kills 20] [--page-delay 0.2] [--hook-stall 0.15]
 
 Each seed is one `pytest -m faults tests/faults/test_crash_safety.py -k kill_and_rerun` (a reference
-run, N kills, a final run: ~5 minutes on 2 cores); its JSON report (CLOUDINTEL_FAULTS_REPORT) is read
-back. Exit status 1 when any seed did not end exactly once.
+run, then N cycles of kill, rerun and exactly-once check, each on a fresh warehouse: 8.5–11 minutes
+for 20 on 2 cores); its JSON report (CLOUDINTEL_FAULTS_REPORT) is read back (`final` is the last
+cycle's rerun, `problems` are prefixed by cycle). Exit status 1 when any cycle did not end exactly once.
 """
 
 from __future__ import annotations
