@@ -221,7 +221,7 @@ def _fetch_and_store(
                 validators = _validators(session, [item.url for item, _ in batch])
             window.append(submit.fetch_batch(batch, settings, validators))
         if len(window) > BATCHES_IN_FLIGHT or (batch is None and window):
-            records = window.popleft().result()
+            records = window.popleft().result().records
             stored = submit.store_batch(db, records).result()
             counts.update(stored.counts)
             summary.errors += [
