@@ -124,6 +124,8 @@ TERMINATION = re.compile(
     r"reject\w*|block\w*|unwind\w*|cancel\w*|ends?|ended|ending)\b",
     re.IGNORECASE,
 )
+# Theme cues: broader than the rule baseline's patterns of the same names (models/impact_rules.py),
+# which apply §3 literally and stay as they are.
 REGULATORY = re.compile(
     r"\b(?:sovereign\w*|residency|in-country|local(?:ly)? (?:hosted|stored)|kept in|inside (?:the|its) "
     r"(?:country|borders)|antitrust|competition (?:authority|regulator|watchdog)|regulat\w*|watchdog|"

@@ -119,7 +119,7 @@ def deliver_pending(
             ]
         if not alerts:
             return counts
-        after = max(a.id or 0 for a in alerts)
+        after = alerts[-1].id or after  # the batch is in id order
         _deliver(database_url, config, jsonl, environ, work, counts)
 
 
