@@ -187,7 +187,7 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
     started_imports = time.perf_counter()
     from cloudintel.settings import Settings
     from cloudintel.sources_file import load_sources
-    from flows.pipeline import Steps, plain_steps, run_pipeline
+    from flows.pipeline import Steps, in_this_thread, plain_steps, run_pipeline
     from warehouse.engine import get_engine
 
     imports = time.perf_counter() - started_imports
@@ -203,7 +203,7 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
     if mode == "plain":
         _instrument(clock)
         steps = clock.timed_steps(plain_steps())
-    else:  # the same concurrency as the Prefect flow's ThreadPoolTaskRunner(max_workers=4), no Prefect
+    else:  # the Prefect flow's steps and ThreadPoolTaskRunner(max_workers=4), without Prefect
         from flows import steps as s
 
         pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="step")
@@ -212,17 +212,12 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
             return lambda *a: pool.submit(step, *a)  # type: ignore[union-attr]
 
         steps = Steps(
-            *[
-                on_pool(f)
-                for f in (
-                    s.read_sources_step,
-                    s.fetch_batch_step,
-                    s.store_batch_step,
-                    s.extract_step,
-                    s.classify_step,
-                    s.alerts_step,
-                )
-            ]
+            on_pool(s.read_sources_step),
+            on_pool(s.fetch_batch_step),
+            in_this_thread(s.store_batch_step),  # as in flows/daily.py: the flow's own thread
+            on_pool(s.extract_step),
+            on_pool(s.classify_step),
+            on_pool(s.alerts_step),
         )
     clock.start_sampling()
     started = time.perf_counter()

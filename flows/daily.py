@@ -1,40 +1,66 @@
 """The daily pipeline as a Prefect flow: ingest → extract → classify → store → alert.
 
-Tasks are per batch of sources (read feeds) and per batch of articles (fetch + main-text extraction, store;
-event extraction; classification), never per document: a Prefect task run costs milliseconds, a
-page only a few. The order of the steps is in `flows/pipeline.py`, the steps in `flows/steps.py`.
+Tasks are per group of sources (read feeds), per batch of articles (fetch + main-text extraction) and
+per several batches of documents and events (event extraction, classification), never per document:
+a Prefect task run costs 10-30 ms all in, a page's main text ~13 ms. Storing a batch runs in the
+flow's own thread, between fetch tasks: it is sequential by design (one writer, batches in order) and
+~90 ms of work, to which a task would add a third. The order of the steps is in `flows/pipeline.py`,
+the steps in `flows/steps.py`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
-from prefect import Flow, flow, get_run_logger, task
+from prefect import Flow, Task, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import opaque
 
 from cloudintel.settings import Settings
 from cloudintel.sources_file import load_sources
 from flows import steps
 from flows.alerting.rules import load_alert_config
-from flows.pipeline import Steps, run_pipeline
+from flows.pipeline import Steps, in_this_thread, run_pipeline
 from flows.report import summary_markdown
 
 read_sources_task = task(name="read-sources", cache_policy=NO_CACHE)(steps.read_sources_step)
 fetch_batch_task = task(name="fetch-extract-batch", cache_policy=NO_CACHE)(steps.fetch_batch_step)
-store_batch_task = task(name="store-batch", cache_policy=NO_CACHE)(steps.store_batch_step)
 extract_task = task(name="extract-events-batch", cache_policy=NO_CACHE)(steps.extract_step)
 classify_task = task(name="classify-batch", cache_policy=NO_CACHE)(steps.classify_step)
 alerts_task = task(name="alerts", cache_policy=NO_CACHE)(steps.alerts_step)
 
+R = TypeVar("R")
+
+
+def whole(task: Task[..., R]) -> Callable[..., PrefectFuture[R]]:
+    """`task.submit` with each argument `opaque` on the thread runner: Prefect resolves an argument that is
+    a future but does not walk into it for nested ones (the pipeline nests none). Walking a batch of 100
+    articles cost ~9 ms a task, more than the task run itself (~3 ms; benchmarks/prefect_overhead.py).
+    On Dask the arguments go as they are: it serialises them whole anyway, and turns an annotation (a
+    named tuple) into a plain tuple on the way to its worker."""
+
+    def submit(*args: object) -> PrefectFuture[R]:
+        context = FlowRunContext.get()
+        if context and isinstance(context.task_runner, ThreadPoolTaskRunner):
+            args = tuple(opaque(arg) for arg in args)
+        return task.submit(*args)
+
+    return submit
+
+
 PREFECT_STEPS = Steps(
-    read_sources_task.submit,
-    fetch_batch_task.submit,
-    store_batch_task.submit,
-    extract_task.submit,
-    classify_task.submit,
-    alerts_task.submit,
+    whole(read_sources_task),
+    whole(fetch_batch_task),
+    in_this_thread(steps.store_batch_step),
+    whole(extract_task),
+    whole(classify_task),
+    whole(alerts_task),
 )
 
 

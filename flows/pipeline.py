@@ -34,7 +34,12 @@ from warehouse.schema import utcnow
 from warehouse.sources import record_source_outcome, register_sources, resting
 
 BATCHES_IN_FLIGHT = 2  # fetch batches submitted ahead of the one being stored
-SOURCES_PER_TASK = 25  # a Prefect task costs ~10 ms here and ~70 ms of API-server CPU; a feed ~5 ms
+SOURCES_PER_TASK = 25  # a Prefect task costs ~10-30 ms all in; a feed ~5 ms
+# Event extraction costs ~2 ms a document and classification ~0.3 ms an event, against ~1.3 s for
+# fetching a batch's pages and extracting their main text: their tasks take this many batches at once,
+# so each is ~1 s of work and Prefect's share stays ~2 % (docs/benchmarks.md, "Batch sizes").
+BATCHES_PER_EXTRACT_TASK = 5
+BATCHES_PER_CLASSIFY_TASK = 10
 
 
 class Future(Protocol):
@@ -63,19 +68,20 @@ class Steps:
     alerts: Callable[..., Future]
 
 
+def in_this_thread(step: Callable[..., Any]) -> Callable[..., Future]:
+    """Submit `step` by running it at once in the calling thread."""
+    return lambda *args: Done(step(*args))
+
+
 def plain_steps() -> Steps:
     """The steps run in the calling thread, without Prefect."""
-
-    def now(step: Callable[..., Any]) -> Callable[..., Future]:
-        return lambda *args: Done(step(*args))
-
     return Steps(
-        now(steps.read_sources_step),
-        now(steps.fetch_batch_step),
-        now(steps.store_batch_step),
-        now(steps.extract_step),
-        now(steps.classify_step),
-        now(steps.alerts_step),
+        in_this_thread(steps.read_sources_step),
+        in_this_thread(steps.fetch_batch_step),
+        in_this_thread(steps.store_batch_step),
+        in_this_thread(steps.extract_step),
+        in_this_thread(steps.classify_step),
+        in_this_thread(steps.alerts_step),
     )
 
 
@@ -124,8 +130,9 @@ def _run(
     events = EventChanges()
     with session_scope(db) as session:
         changed = pending_extraction(session)
-    for i in range(0, len(changed), settings.batch_size):  # sequential: clustering sees earlier batches
-        batch = submit.extract(db, changed[i : i + settings.batch_size], orgs).result()
+    size = settings.batch_size * BATCHES_PER_EXTRACT_TASK
+    for i in range(0, len(changed), size):  # sequential: clustering sees earlier batches
+        batch = submit.extract(db, changed[i : i + size], orgs).result()
         events.new += batch.new
         events.changed += batch.changed
     summary.events_new = len(events.new)
@@ -138,8 +145,9 @@ def _run(
     if judge.problem:
         logger.warning("impact model not used, rule baseline instead: %s", judge.problem)
         summary.errors.append({"source": "impact model", "error": f"{judge.problem} (rule baseline used)"})
-    for i in range(0, len(touched), settings.batch_size * 10):
-        submit.classify(db, touched[i : i + settings.batch_size * 10], judge).result()
+    size = settings.batch_size * BATCHES_PER_CLASSIFY_TASK
+    for i in range(0, len(touched), size):
+        submit.classify(db, touched[i : i + size], judge).result()
     summary.durations["classify"] = round(time.monotonic() - stage, 3)
 
     stage = time.monotonic()
