@@ -44,7 +44,11 @@ class Settings(BaseSettings):
     retry_backoff: float = Field(default=0.5, description="First retry delay in seconds; doubles each time.")
     per_host_concurrency: int = Field(default=4, description="Requests in flight to one host at a time.")
     fetch_workers: int = Field(default=16, description="Requests in flight in all, per batch.")
-    batch_size: int = Field(default=100, description="Articles per Prefect task (fetch, extract, store).")
+    batch_size: int = Field(
+        default=100,
+        description="Articles per fetch task and stored batch; event extraction takes 5 batches a task, "
+        "classification 10.",
+    )
     max_items_per_source: int = Field(
         default=500,
         description="Article links followed per feed or newsroom and run (a page of 100,000 links is cut).",
