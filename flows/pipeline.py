@@ -34,11 +34,13 @@ from warehouse.schema import utcnow
 from warehouse.sources import record_source_outcome, register_sources, resting
 
 BATCHES_IN_FLIGHT = 2  # fetch batches submitted ahead of the one being stored
-SOURCES_PER_TASK = 25  # a Prefect task costs ~10-30 ms all in; a feed ~5 ms
-# Event extraction costs ~2 ms a document and classification ~0.3 ms an event, against ~1.3 s for
-# fetching a batch's pages and extracting their main text: their tasks take this many batches at once,
-# so each is ~1 s of work and Prefect's share stays ~2 % (docs/benchmarks.md, "Batch sizes").
-BATCHES_PER_EXTRACT_TASK = 5
+# A Prefect task costs ~5-30 ms all in, a feed ~5 ms; a group's links stay in memory while its articles
+# are fetched, with the next group's read ahead (~1 KB a link: 2 x 10 feeds of 250 items ~ 5 MB).
+SOURCES_PER_TASK = 10
+# Event extraction costs ~2 ms a document and classification ~0.3 ms an event, against ~1 s for
+# fetching a batch's pages and extracting their main text: their tasks take several batches at once.
+# Extraction holds its documents in one transaction (~2 MB per 100), so it takes two.
+BATCHES_PER_EXTRACT_TASK = 2
 BATCHES_PER_CLASSIFY_TASK = 10
 
 
