@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     fetch_workers: int = Field(default=16, description="Requests in flight in all, per batch.")
     batch_size: int = Field(
         default=100,
-        description="Articles per fetch task and stored batch; event extraction takes 5 batches a task, "
+        description="Articles per fetch task and stored batch; event extraction takes 2 batches a task, "
         "classification 10.",
     )
     max_items_per_source: int = Field(

@@ -2,9 +2,9 @@
 
 Tasks are per group of sources (read feeds), per batch of articles (fetch + main-text extraction) and
 per several batches of documents and events (event extraction, classification), never per document:
-a Prefect task run costs 10-30 ms all in, a page's main text ~13 ms. Storing a batch runs in the
+a Prefect task run costs 5-30 ms all in, a page's main text ~10 ms. Storing a batch runs in the
 flow's own thread, between fetch tasks: it is sequential by design (one writer, batches in order) and
-~90 ms of work, to which a task would add a third. The order of the steps is in `flows/pipeline.py`,
+~80 ms of work, to which a task would add a third (docs/benchmarks.md, "Batch sizes"). The order of the steps is in `flows/pipeline.py`,
 the steps in `flows/steps.py`.
 """
 
