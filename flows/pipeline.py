@@ -24,6 +24,7 @@ from extractors.feeds import FeedItem
 from flows import steps
 from flows.fetching.client import Validators
 from flows.ingest import SourceRead
+from flows.process import settle_process
 from models.judge import ImpactJudge
 from warehouse.documents import pending_extraction, retryable_failures, save_validators, validators_for
 from warehouse.engine import get_engine, session_scope, write
@@ -98,6 +99,7 @@ def run_pipeline(
     One run at a time per warehouse (a second is refused). Work an interrupted run left is found
     again from the warehouse: pages not stored (their feed's validators are saved only after its
     articles are), documents not yet extracted, events not yet judged or alerted."""
+    settle_process()  # before the run starts its threads
     with run_lock(get_engine(settings.warehouse_url)):
         return _run(specs, settings, submit, logger)
 

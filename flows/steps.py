@@ -3,10 +3,8 @@ clients), so a Prefect task can run it in a thread, a Dask worker process, or no
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
 from cloudintel.settings import Settings
 from extractors.entities import OrganizationIndex
@@ -16,20 +14,11 @@ from flows.alerting.rules import load_alert_config
 from flows.analysis import classify_events, extract_events
 from flows.fetching.client import Fetcher, Validators
 from flows.ingest import SourceJob, SourceRead, fetch_pages, read_sources
+from flows.process import settle_process
 from models.judge import ImpactJudge
 from warehouse.documents import PageRecord, StoreResult, store_pages
 from warehouse.engine import write
 from warehouse.events import EventChanges
-
-
-@cache
-def settle_heap() -> None:
-    """Put what is alive now (imported modules, Prefect's client, settings) out of the garbage
-    collector's sight, once per process. Main-text extraction allocates fast, so full collections are
-    frequent, and each walks every object: with Prefect imported (~250,000 objects) that made
-    extraction ~17 % slower than without it (docs/benchmarks.md, "Prefect overhead")."""
-    gc.collect()  # garbage collected now is not frozen with the rest
-    gc.freeze()
 
 
 def read_sources_step(jobs: list[SourceJob], settings: Settings) -> list[SourceRead]:
@@ -51,7 +40,7 @@ def fetch_batch_step(
     items: list[tuple[FeedItem, int]], settings: Settings, validators: dict[str, Validators]
 ) -> PageBatch:
     """Fetch a batch of article pages and extract main text and metadata."""
-    settle_heap()  # here, so that it happens wherever the step runs (a thread, a Dask worker)
+    settle_process()  # also here: a Dask worker is a process of its own
     with Fetcher(settings) as fetcher:
         return PageBatch(fetch_pages(items, fetcher, validators))
 
@@ -63,7 +52,7 @@ def store_batch_step(database_url: str, records: list[PageRecord]) -> StoreResul
 
 def extract_step(database_url: str, document_ids: list[int], orgs: OrganizationIndex) -> EventChanges:
     """Detect and cluster the events of a batch of documents."""
-    settle_heap()
+    settle_process()
     return extract_events(database_url, document_ids, orgs)
 
 
