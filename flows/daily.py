@@ -1,7 +1,7 @@
 """The daily pipeline as a Prefect flow: ingest → extract → classify → store → alert.
 
-Tasks are per group of sources (read feeds), per batch of articles (fetch + main-text extraction) and
-per several batches of documents and events (event extraction, classification), never per document:
+Tasks are per group of sources (read feeds) and per batch of articles (fetch + main-text extraction);
+event extraction and classification are one task each (sequential by nature), never per document:
 a Prefect task run costs 5-30 ms all in, a page's main text ~10 ms. Storing a batch runs in the
 flow's own thread, between fetch tasks: it is sequential by design (one writer, batches in order) and
 ~80 ms of work, to which a task would add a third (docs/benchmarks.md, "Batch sizes"). The order of the steps is in `flows/pipeline.py`,
@@ -31,8 +31,8 @@ from flows.report import summary_markdown
 
 read_sources_task = task(name="read-sources", cache_policy=NO_CACHE)(steps.read_sources_step)
 fetch_batch_task = task(name="fetch-extract-batch", cache_policy=NO_CACHE)(steps.fetch_batch_step)
-extract_task = task(name="extract-events-batch", cache_policy=NO_CACHE)(steps.extract_step)
-classify_task = task(name="classify-batch", cache_policy=NO_CACHE)(steps.classify_step)
+extract_task = task(name="extract-events", cache_policy=NO_CACHE)(steps.extract_step)
+classify_task = task(name="classify-events", cache_policy=NO_CACHE)(steps.classify_step)
 alerts_task = task(name="alerts", cache_policy=NO_CACHE)(steps.alerts_step)
 
 R = TypeVar("R")

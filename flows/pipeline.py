@@ -38,11 +38,11 @@ BATCHES_IN_FLIGHT = 2  # fetch batches submitted ahead of the one being stored
 # A Prefect task costs ~5-30 ms all in, a feed ~5 ms; a group's links stay in memory while its articles
 # are fetched, with the next group's read ahead (~1 KB a link: 2 x 10 feeds of 250 items ~ 5 MB).
 SOURCES_PER_TASK = 10
-# Event extraction costs ~2 ms a document and classification ~0.3 ms an event, against ~1 s for
-# fetching a batch's pages and extracting their main text: their tasks take several batches at once.
-# Extraction holds its documents in one transaction (~2 MB per 100), so it takes two.
-BATCHES_PER_EXTRACT_TASK = 2
-BATCHES_PER_CLASSIFY_TASK = 10
+# Event extraction (~2 ms a document) and classification (~0.3 ms an event) are sequential by nature
+# (clustering sees the documents before), so each is one task, which commits every so many batches: a
+# transaction holds its documents in memory (~2 MB per 100). A task per batch cost 10-40 ms each.
+EXTRACT_BATCHES_PER_TRANSACTION = 2
+CLASSIFY_BATCHES_PER_TRANSACTION = 10
 
 
 class Future(Protocol):
@@ -131,14 +131,10 @@ def _run(
 
     stage = time.monotonic()
     orgs = settings.organization_index()
-    events = EventChanges()
     with session_scope(db) as session:
         changed = pending_extraction(session)
-    size = settings.batch_size * BATCHES_PER_EXTRACT_TASK
-    for i in range(0, len(changed), size):  # sequential: clustering sees earlier batches
-        batch = submit.extract(db, changed[i : i + size], orgs).result()
-        events.new += batch.new
-        events.changed += batch.changed
+    per_transaction = settings.batch_size * EXTRACT_BATCHES_PER_TRANSACTION
+    events = submit.extract(db, changed, orgs, per_transaction).result() if changed else EventChanges()
     summary.events_new = len(events.new)
     summary.durations["events"] = round(time.monotonic() - stage, 3)
 
@@ -149,9 +145,8 @@ def _run(
     if judge.problem:
         logger.warning("impact model not used, rule baseline instead: %s", judge.problem)
         summary.errors.append({"source": "impact model", "error": f"{judge.problem} (rule baseline used)"})
-    size = settings.batch_size * BATCHES_PER_CLASSIFY_TASK
-    for i in range(0, len(touched), size):
-        submit.classify(db, touched[i : i + size], judge).result()
+    if touched:
+        submit.classify(db, touched, judge, settings.batch_size * CLASSIFY_BATCHES_PER_TRANSACTION).result()
     summary.durations["classify"] = round(time.monotonic() - stage, 3)
 
     stage = time.monotonic()

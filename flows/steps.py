@@ -50,15 +50,26 @@ def store_batch_step(database_url: str, records: list[PageRecord]) -> StoreResul
     return write(database_url, lambda session: store_pages(session, records))
 
 
-def extract_step(database_url: str, document_ids: list[int], orgs: OrganizationIndex) -> EventChanges:
-    """Detect and cluster the events of a batch of documents."""
+def extract_step(
+    database_url: str, document_ids: list[int], orgs: OrganizationIndex, per_transaction: int
+) -> EventChanges:
+    """Detect and cluster the events of these documents in the order given, committing every
+    `per_transaction` documents (a transaction holds its documents in memory)."""
     settle_process()
-    return extract_events(database_url, document_ids, orgs)
+    changes = EventChanges()
+    for i in range(0, len(document_ids), per_transaction):
+        batch = extract_events(database_url, document_ids[i : i + per_transaction], orgs)
+        changes.new += batch.new
+        changes.changed += batch.changed
+    return changes
 
 
-def classify_step(database_url: str, event_ids: list[str], judge: ImpactJudge) -> int:
-    """Judge the impact of a batch of events."""
-    return classify_events(database_url, event_ids, judge)
+def classify_step(database_url: str, event_ids: list[str], judge: ImpactJudge, per_transaction: int) -> int:
+    """Judge the impact of these events, committing every `per_transaction`; returns how many."""
+    return sum(
+        classify_events(database_url, event_ids[i : i + per_transaction], judge)
+        for i in range(0, len(event_ids), per_transaction)
+    )
 
 
 def alerts_step(

@@ -221,11 +221,11 @@ def phase_of(run: Run, posts_during_run: int) -> str:
         return "prefect-shutdown"
     if "Task run 'alerts-" in text:
         return "finish"
-    if posts_during_run or "Task run 'classify-batch-" in text:
+    if posts_during_run or "Task run 'classify-events-" in text:
         return "alerts"
     if "impact model not used" in text:  # logged between the last extract batch and classify
         return "classify"
-    if "Task run 'extract-events-batch-" in text:
+    if "Task run 'extract-events-" in text:
         return "extract"
     stored = _STORED.findall(text)
     if stored and len(stored) >= int(stored[-1]):
