@@ -46,8 +46,8 @@ class Settings(BaseSettings):
     fetch_workers: int = Field(default=16, description="Requests in flight in all, per batch.")
     batch_size: int = Field(
         default=100,
-        description="Articles per fetch task and stored batch; event extraction takes 2 batches a task, "
-        "classification 10.",
+        description="Articles per fetch task and stored batch; event extraction commits every 2 batches "
+        "of documents, classification every 10 batches' worth of events.",
     )
     max_items_per_source: int = Field(
         default=500,

@@ -3,9 +3,9 @@
 Tasks are per group of sources (read feeds) and per batch of articles (fetch + main-text extraction);
 event extraction and classification are one task each (sequential by nature), never per document:
 a Prefect task run costs 5-30 ms all in, a page's main text ~10 ms. Storing a batch runs in the
-flow's own thread, between fetch tasks: it is sequential by design (one writer, batches in order) and
-~80 ms of work, to which a task would add a third (docs/benchmarks.md, "Batch sizes"). The order of the steps is in `flows/pipeline.py`,
-the steps in `flows/steps.py`.
+flow's own thread, between fetch tasks: it is sequential by design (one writer, batches in order)
+and ~80 ms of work, to which a task would add a third (docs/benchmarks.md, "Batch sizes").
+The order of the steps is in `flows/pipeline.py`, the steps in `flows/steps.py`.
 """
 
 from __future__ import annotations
