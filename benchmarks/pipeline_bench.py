@@ -212,9 +212,9 @@ def _summary_dict(summary: Any) -> dict[str, Any]:
 def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
     """Run the pipeline once (plain or threaded steps, no Prefect) and time it."""
     started_imports = time.perf_counter()
-    from cloudintel.settings import Settings
-    from cloudintel.sources_file import load_sources
     from flows.pipeline import Steps, in_this_thread, plain_steps, run_pipeline
+    from flows.settings import Settings
+    from flows.sources_file import load_sources
     from warehouse.engine import get_engine
 
     imports = time.perf_counter() - started_imports
@@ -283,9 +283,9 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
 
 def child_floor(args: argparse.Namespace) -> dict[str, Any]:
     """Fetch + main-text extraction alone: Fetcher.fetch_many per batch, then parse_article per page."""
-    from cloudintel.settings import Settings
     from extractors.pages import parse_article
     from flows.fetching.client import Fetcher
+    from flows.settings import Settings
 
     settings = Settings(home=Path(args.home), allow_loopback=True)
     urls = list(iter_urls(Path(args.corpus), args.base_url))

@@ -28,13 +28,13 @@ import httpx  # noqa: E402
 import uvicorn  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from cloudintel.settings import Settings  # noqa: E402
 from cloudintel.web.app import create_app  # noqa: E402
+from core.vocabulary import EVENT_TYPES  # noqa: E402
+from flows.settings import Settings  # noqa: E402
 from warehouse.engine import get_engine, session_scope  # noqa: E402
 from warehouse.schema import Document, Event, EventMention, EventParty  # noqa: E402
 from warehouse.timeline import TimelineFilter, timeline  # noqa: E402
 
-TYPES = ("partnership", "capacity", "pricing")
 CHUNK = 50_000
 
 
@@ -48,7 +48,7 @@ def fill(url: str, n: int, companies: list[str]) -> float:
         for start in range(0, n, CHUNK):
             events, parties, documents, mentions = [], [], [], []
             for i in range(start, min(start + CHUNK, n)):
-                kind = TYPES[i % 3]
+                kind = EVENT_TYPES[i % 3]
                 day = f"{rnd.randint(2016, 2025)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
                 who = rnd.sample(companies, 1 if kind != "partnership" else rnd.randint(2, 3))
                 level = rnd.choice(("low", "medium", "high"))
@@ -121,7 +121,7 @@ def main() -> None:
         print(f"filled in {seconds:.0f} s", file=sys.stderr)
     rnd = random.Random(7)
     queries = [
-        (rnd.choice(companies), rnd.choice(TYPES), rnd.randint(2016, 2025)) for _ in range(args.queries)
+        (rnd.choice(companies), rnd.choice(EVENT_TYPES), rnd.randint(2016, 2025)) for _ in range(args.queries)
     ]
 
     direct, sizes = [], []

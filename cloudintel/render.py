@@ -129,3 +129,73 @@ def alerts_table(alerts: list[dict[str, Any]]) -> str:
         lines.append(f"{a['fired_at'][:16]}  {a['rule']:<16} {plain(a['message'].splitlines()[0])[:90]}")
         lines.append(f"{'':18}{status}" + "".join(f"\n{'':18}! {plain(e)}" for e in a["errors"].values()))
     return "\n".join(lines)
+
+
+def sources_table(rows: list[Any]) -> str:
+    """`cloudintel sources`: each source's last fetch status, document count and error."""
+    if not rows:
+        return "no sources yet: run `cloudintel run --sources PATH` first"
+    lines = []
+    for row in rows:
+        status = row.last_status or "never"
+        failures = f" ({row.consecutive_failures} failures in a row)" if row.consecutive_failures > 1 else ""
+        if row.backoff_until:
+            failures += f"; backing off until {row.backoff_until[:16]}"
+        lines.append(
+            f"{row.name:<28} {row.kind:<9} {status:<13} {row.documents:>4} docs  {row.url}{failures}"
+        )
+        if row.last_error:
+            lines.append(f"    ! {row.last_error}")
+    return "\n".join(lines)
+
+
+def documents_table(rows: list[dict[str, Any]]) -> str:
+    """`cloudintel documents`: publication date, status, source and title (or error) of each."""
+    lines = []
+    for row in rows:
+        day = (row["published_at"] or "")[:10] or "?"
+        label = row["title"] or row["error"] or ""
+        lines.append(f"{day:<10}  {row['status']:<9} {row['source'] or '':<26} {plain(label)[:90]}")
+    return "\n".join(lines)
+
+
+def score_text(result: dict[str, Any]) -> str:
+    """`cloudintel score`: event, fact and impact figures, then each miss, spurious event and wrong fact."""
+    facts = "  ".join(f"{k} {v:.2f}" for k, v in result["fact_accuracy_by_field"].items())
+    lines = [
+        f"events: precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
+        f"({result['matched']} of {result['gold']} gold, {result['predicted']} predicted, "
+        f"{result['duplicates']} duplicates)",
+        f"facts: accuracy {result['fact_accuracy']:.3f}  ({facts})",
+        f"impact: level accuracy {result['level_accuracy']:.3f} on matched events",
+    ]
+    for label, name in (("misses", "miss"), ("spurious", "spurious"), ("wrong_facts", "wrong_fact")):
+        lines += [f"  {name}: {item}" for item in result[label]]
+    return "\n".join(lines)
+
+
+def metrics_text(metrics: dict[str, Any], reports: bool = True) -> str:
+    """`cloudintel model train|evaluate`: level and theme figures of the model and the rule baseline."""
+    lines = []
+    for name in ("model", "rules"):
+        if name not in metrics:
+            continue
+        m = metrics[name]
+        lines.append(
+            f"{name:>6}: level accuracy {m['level_accuracy']:.3f}, macro-F1 {m['level_macro_f1']:.3f}, "
+            f"themes micro-F1 {m['themes_micro_f1']:.3f}  "
+            + " ".join(f"{t}={f:.2f}" for t, f in m["theme_f1"].items())
+        )
+        if reports:
+            lines.append(
+                "        confusion (rows true, columns predicted; high, medium, low): "
+                f"{m['confusion_matrix']['rows_true_columns_predicted']}"
+            )
+            lines += ["        " + line for line in m["classification_report"].splitlines() if line]
+        if "calibration" in m:
+            bins = ", ".join(
+                f"{b['confidence']}: {b['events']} at {b['accuracy']:.2f}"
+                for b in m["calibration"]["reliability"]
+            )
+            lines.append(f"        calibration: Brier {m['calibration']['brier']}; reliability {bins}")
+    return "\n".join(lines)

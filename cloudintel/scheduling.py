@@ -16,9 +16,9 @@ from pathlib import Path
 
 import httpx
 
-from cloudintel.errors import CloudintelError
-from cloudintel.settings import Settings
-from cloudintel.sources_file import load_sources
+from core.errors import CloudintelError
+from flows.run import preflight
+from flows.settings import Settings
 
 SERVER_PORT = 4200
 STARTUP_SECONDS = 90
@@ -26,7 +26,7 @@ STARTUP_SECONDS = 90
 
 def serve_daily(sources: Path, cron: str, settings: Settings) -> None:
     """Block, running `daily_pipeline` on `cron` (UTC) until interrupted."""
-    load_sources(sources)  # refuse a bad file now, not at 06:00
+    preflight(settings, sources)  # refuse a bad file now, not at 06:00
     with prefect_server(settings) as api_url:
         print(
             f"Prefect API at {api_url}; daily-pipeline scheduled '{cron}' (UTC). Ctrl-C stops.",
@@ -65,8 +65,10 @@ def prefect_server(settings: Settings) -> Iterator[str]:
     )
     try:
         _wait_healthy(api_url, process)
-        os.environ["PREFECT_API_URL"] = api_url
-        yield api_url
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            yield api_url
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from extractors.events import STATUS_RANK, Candidate
+from core.vocabulary import STATUS_RANK
+from extractors.events import Candidate
 
 _T = TypeVar("_T")
 WINDOW_DAYS = 14

@@ -9,7 +9,6 @@ names and exclusion phrases are checked on the few candidate matches only.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from cloudintel.errors import ConfigError
-from extractors.yamlnodes import compose, line
+from core.errors import ConfigError, UsageError
+from core.yamlfiles import compose, did_you_mean, line
 
 __all__ = [
     "CATEGORIES",
@@ -52,7 +51,6 @@ FIELDS = (
     "context_aliases",
     "exclude",
 )
-_LIST_FIELDS = frozenset(FIELDS) - {"name", "cloud_provider"}
 _WORD_RE = re.compile(r"\w")
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 
@@ -150,9 +148,9 @@ def _entry(node: yaml.Node, filename: str) -> _Entry:
         fname = str(key.value)
         at = field_at[fname] = f"{filename}:{line(key)}"
         if fname not in FIELDS:
-            hint = difflib.get_close_matches(fname, FIELDS, n=1)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-            raise ConfigError(f"{at}: unknown field {fname!r}{suggestion} (fields: {', '.join(FIELDS)})")
+            raise ConfigError(
+                f"{at}: unknown field {fname!r}{did_you_mean(fname, FIELDS)} (fields: {', '.join(FIELDS)})"
+            )
         if fname == "name":
             if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
                 raise ConfigError(f"{at}: 'name' must be a non-empty string")
@@ -173,10 +171,9 @@ def _entry(node: yaml.Node, filename: str) -> _Entry:
     categories: list[str] = []
     for category, at in lists["categories"]:
         if category not in CATEGORIES:
-            hint = difflib.get_close_matches(category, CATEGORIES, n=1)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
             raise ConfigError(
-                f"{at}: unknown category {category!r}{suggestion} (categories: {', '.join(CATEGORIES)})"
+                f"{at}: unknown category {category!r}{did_you_mean(category, CATEGORIES)} "
+                f"(categories: {', '.join(CATEGORIES)})"
             )
         if category not in categories:
             categories.append(category)
@@ -331,7 +328,7 @@ class OrganizationIndex:
         """Read ``path`` (default: the bundled list) and, if given, merge the user file ``extra``.
 
         An ``extra`` entry whose name is already listed replaces that entry; others are added. A
-        malformed file raises :class:`~cloudintel.errors.ConfigError` naming the file, line and reason.
+        malformed file raises :class:`~core.errors.ConfigError` naming the file, line and reason.
         """
         entries = _read(path or DEFAULT_PATH)
         if extra is not None:
@@ -363,6 +360,15 @@ class OrganizationIndex:
     def resolve(self, name_or_alias: str) -> Organization | None:
         """The organization a name or alias (any case, gated or not) refers to, or None ("aws" -> AWS)."""
         return self._resolve.get(_key(name_or_alias))
+
+    def canonical(self, name_or_alias: str) -> str:
+        """The canonical name a name or alias refers to; an unknown one is a `UsageError` with the
+        closest names."""
+        org = self.resolve(name_or_alias)
+        if org is None:
+            hint = did_you_mean(name_or_alias, self.names, n=3) or "; add it to an organizations file"
+            raise UsageError(f"unknown company {name_or_alias!r}{hint}")
+        return org.name
 
     def is_cloud_provider(self, name: str) -> bool:
         """Whether the organization (canonical name, or else any alias) sells cloud or compute."""

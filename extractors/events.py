@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from core.vocabulary import STATUS_RANK
 from extractors.entities import OrganizationIndex, OrgMention
 from extractors.quantities import find_chips, find_durations, find_money, find_percents, find_power
 from extractors.sentences import Sentence, lede
 
-EVENT_TYPES = ("partnership", "capacity", "pricing")
-STATUS_RANK = {"in_talks": 0, "reported": 1, "announced": 2}
 MIN_DEAL_USD = 1_000_000
 
 

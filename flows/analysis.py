@@ -1,18 +1,21 @@
 """Event extraction and impact classification over stored documents, as plain functions (no Prefect).
 
-`flows/daily.py` runs them as tasks per batch; `cloudintel extract` runs them over the whole
-warehouse when the extractor or the organization list has changed.
+`flows/steps.py` runs the first two as the pipeline's steps; `reextract` and `rescore` run them over
+the whole warehouse when the extractor, the organization list or the model has changed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from extractors.entities import OrganizationIndex
 from extractors.events import detect_events
+from flows.settings import Settings
 from models.judge import ImpactJudge
+from warehouse.documents import fetched_document_ids, fetched_documents
 from warehouse.engine import session_scope, write
 from warehouse.events import (
     EventChanges,
@@ -21,7 +24,7 @@ from warehouse.events import (
     set_impact,
     store_mentions,
 )
-from warehouse.schema import Document
+from warehouse.labels import all_event_ids
 
 
 def extract_events(database_url: str, document_ids: Sequence[int], orgs: OrganizationIndex) -> EventChanges:
@@ -30,12 +33,7 @@ def extract_events(database_url: str, document_ids: Sequence[int], orgs: Organiz
 
     def work(session: Session) -> EventChanges:
         changes = EventChanges()
-        documents = session.exec(
-            select(Document)
-            .where(col(Document.id).in_(list(document_ids)), Document.fetch_status == "ok")
-            .order_by(col(Document.published_at), col(Document.id))
-        ).all()
-        for document in documents:
+        for document in fetched_documents(session, document_ids):
             candidates = detect_events(document.title or "", document.text or "", document.published_at, orgs)
             result = store_mentions(session, document, candidates)
             document.extracted_hash = document.content_hash  # done, in the same transaction
@@ -61,7 +59,29 @@ def classify_events(database_url: str, event_ids: Sequence[str], judge: ImpactJu
     return len(rows)
 
 
-def all_document_ids(database_url: str) -> list[int]:
-    """Every fetched document, for a full re-extraction."""
-    with session_scope(database_url) as session:
-        return [i for i in session.exec(select(Document.id).where(Document.fetch_status == "ok")).all() if i]
+@dataclass(frozen=True)
+class Reextraction:
+    """What a full re-extraction did."""
+
+    documents: int
+    changes: EventChanges
+
+
+def reextract(settings: Settings) -> Reextraction:
+    """Re-extract the events of every stored document and judge the new and changed ones."""
+    orgs = settings.organization_index()
+    with session_scope(settings.warehouse_url) as session:
+        ids = fetched_document_ids(session)
+    changes = extract_events(settings.warehouse_url, ids, orgs)
+    judge = ImpactJudge.load(settings.model_folder, orgs)
+    classify_events(settings.warehouse_url, changes.new + changes.changed, judge)
+    return Reextraction(len(ids), changes)
+
+
+def rescore(settings: Settings) -> tuple[int, ImpactJudge]:
+    """Re-judge every stored event with the current model, or the rules when there is none (the
+    judge's `problem` says why); analyst labels stay. Returns how many, and the judge."""
+    judge = ImpactJudge.load(settings.model_folder, settings.organization_index())
+    with session_scope(settings.warehouse_url) as session:
+        ids = all_event_ids(session)
+    return classify_events(settings.warehouse_url, ids, judge), judge

@@ -22,12 +22,11 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import opaque
 
-from cloudintel.settings import Settings
-from cloudintel.sources_file import load_sources
 from flows import steps
-from flows.alerting.rules import load_alert_config
 from flows.pipeline import Steps, in_this_thread, run_pipeline
 from flows.report import summary_markdown
+from flows.run import preflight
+from flows.settings import Settings, load_settings
 
 read_sources_task = task(name="read-sources", cache_policy=NO_CACHE)(steps.read_sources_step)
 fetch_batch_task = task(name="fetch-extract-batch", cache_policy=NO_CACHE)(steps.fetch_batch_step)
@@ -78,16 +77,17 @@ def with_dask(address: str | None = None, workers: int = 2) -> Flow[..., dict[st
 
 
 @flow(name="daily-pipeline", task_runner=ThreadPoolTaskRunner(max_workers=4), log_prints=False)
-def daily_pipeline(sources: str, base_url: str | None = None) -> dict[str, object]:
+def daily_pipeline(
+    sources: str, base_url: str | None = None, settings: Settings | None = None
+) -> dict[str, object]:
     """Run the whole pipeline once over the sources file; returns the run summary as a dict.
 
-    `base_url` replaces the `{{BASE}}` placeholder of the bundled corpus's sources file.
-    Settings come from `CLOUDINTEL_*` environment variables (the flow is an entry point of its own
-    when a deployment runs it).
+    `base_url` replaces the `{{BASE}}` placeholder of the bundled corpus's sources file. `settings`
+    come from the caller (the CLI); a deployment run, which passes none, reads its own from the
+    worker's `CLOUDINTEL_*` environment. The database URL is a secret: Prefect stores it masked.
     """
-    settings = Settings()
-    specs = load_sources(Path(sources), base_url)
-    load_alert_config(settings.alerts_file, settings.organization_index())  # a typo fails now, not later
+    settings = settings or load_settings()
+    specs = preflight(settings, Path(sources), base_url)  # a typo fails now, not later
     summary = run_pipeline(specs, settings, PREFECT_STEPS, get_run_logger())
     create_markdown_artifact(
         key="daily-pipeline-summary", markdown=summary_markdown(summary), description="cloudintel run summary"

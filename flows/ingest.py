@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from cloudintel.sources_file import SourceSpec
 from extractors.feeds import FeedItem, parse_feed
 from extractors.fingerprint import content_hash
 from extractors.pages import extract_links, parse_article
 from flows.fetching.client import Fetcher, FetchResult, Validators
+from flows.sources_file import SourceSpec
 from warehouse.documents import PageRecord
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}

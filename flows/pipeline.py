@@ -18,13 +18,13 @@ from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from cloudintel.settings import Settings
-from cloudintel.sources_file import SourceSpec
 from extractors.feeds import FeedItem
 from flows import steps
 from flows.fetching.client import Validators
 from flows.ingest import SourceRead
 from flows.process import settle_process
+from flows.settings import Settings
+from flows.sources_file import SourceSpec
 from models.judge import ImpactJudge
 from warehouse.documents import pending_extraction, retryable_failures, save_validators, validators_for
 from warehouse.engine import get_engine, session_scope, write

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cloudintel.settings import Settings
 from extractors.entities import OrganizationIndex
 from extractors.feeds import FeedItem
 from flows.alerting.outbox import AlertCounts, deliver_pending, fire_alerts
@@ -15,6 +14,7 @@ from flows.analysis import classify_events, extract_events
 from flows.fetching.client import Fetcher, Validators
 from flows.ingest import SourceJob, SourceRead, fetch_pages, read_sources
 from flows.process import settle_process
+from flows.settings import Settings
 from models.judge import ImpactJudge
 from warehouse.documents import PageRecord, StoreResult, store_pages
 from warehouse.engine import write

@@ -17,15 +17,11 @@ from typing import Any
 import joblib
 import sklearn
 
-from cloudintel.errors import TerminalError
+from core.errors import ModelUnavailable
 from models.impact_model import ImpactModel
 
 MODEL_FILE = "impact-model.joblib"
 CARD_FILE = "impact-model.json"
-
-
-class ModelUnavailable(TerminalError):
-    """The impact model cannot be used; the rule baseline is used instead."""
 
 
 def save(model: ImpactModel, folder: Path, data_hash: str, metrics: dict[str, Any]) -> dict[str, Any]:

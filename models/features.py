@@ -22,6 +22,7 @@ from typing import Any
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
 from extractors.quantities import find_chips, find_money
+from models.rubric import THRESHOLDS, no_size, rubric, size_level
 
 # --- who the parties are (models/data/README.md, "Major players" and "Frontier labs") -------------
 FRONTIER_LABS = frozenset({"OpenAI", "Anthropic", "Google", "Meta", "xAI", "Mistral AI", "DeepSeek"})
@@ -124,8 +125,7 @@ TERMINATION = re.compile(
     r"reject\w*|block\w*|unwind\w*|cancel\w*|ends?|ended|ending)\b",
     re.IGNORECASE,
 )
-# Theme cues: broader than the rule baseline's patterns of the same names (models/impact_rules.py),
-# which apply §3 literally and stay as they are.
+# Theme cues, read by the rubric's themes (models/rubric.py) and by the model
 REGULATORY = re.compile(
     r"\b(?:sovereign\w*|residency|in-country|local(?:ly)? (?:hosted|stored)|kept in|inside (?:the|its) "
     r"(?:country|borders)|antitrust|competition (?:authority|regulator|watchdog)|regulat\w*|watchdog|"
@@ -206,13 +206,6 @@ LOWERCASE_CUES = {
     for kind, cues in CUES.items()
 }
 
-THRESHOLDS = {
-    "amount_usd": (1e9, 1e10),
-    "capacity_mw": (100.0, 1000.0),
-    "gpus": (10_000.0, 100_000.0),
-    "usd_estimate": (1e9, 1e10),
-}
-
 
 def prepare(facts: EventFacts, title: str, evidence: str, orgs: OrganizationIndex) -> dict[str, Any]:
     """A flat record of one event: its facts, its parties' roles, its sums and the cues of §3's rules."""
@@ -284,59 +277,6 @@ def text_of(records: list[Mapping[str, Any]]) -> list[str]:
     return [f"{r['title']} {r['evidence']}" for r in records]
 
 
-def size_level(r: Mapping[str, Any]) -> int:
-    """§3's size rules alone: 2 (high), 1 (medium) or 0, from the figures and the evidence's sums."""
-    level = 0
-    for name, (medium, high) in THRESHOLDS.items():
-        value = r.get(name) or 0.0
-        level = max(level, 2 if value >= high else 1 if value >= medium else 0)
-    if r.get("vague_tens_of_billions"):
-        level = max(level, 2)
-    elif r.get("vague_billions"):
-        level = max(level, 1)
-    return level
-
-
-def guide_level(r: Mapping[str, Any]) -> str:
-    """§3 read with the cues: the highest tier a rule reaches, as models/data/README.md applies them."""
-    cues = set(r.get("cues") or ())
-    kind, pct = r["type"], r.get("price_change_pct")
-    sized = size_level(r)
-    if sized == 2:
-        return "high"
-    if (
-        kind == "partnership"
-        and r.get("lab_and_hyperscaler")
-        and "primary" in cues
-        and not cues & {"primary_kept", "built_for", "distribution"}
-    ):
-        return "high"
-    if (
-        kind == "pricing"
-        and pct is not None
-        and pct <= -50
-        and (r.get("hyperscale") or r.get("frontier_labs"))
-        and not cues & {"small_model", "discount_tier"}
-        and not r.get("superseded")
-    ):
-        return "high"
-    if sized == 1 or (pct is not None and abs(pct) >= 10):
-        return "medium"
-    if (
-        kind == "partnership"
-        and (r.get("major_parties") or 0) >= 2
-        and no_size(r)
-        and not cues & {"expansion", "pilot"}
-    ):
-        return "medium"
-    return "low"
-
-
-def no_size(r: Mapping[str, Any]) -> bool:
-    """No dollar, MW or GPU figure at all, in the facts or in the evidence."""
-    return not any(r.get(k) for k in ("amount_usd", "capacity_mw", "gpus", "any_money"))
-
-
 def numbers_of(records: list[Mapping[str, Any]]) -> list[dict[str, float]]:
     """Structured features: log sizes, threshold flags, price change, type, status, parties, cues, §3 level."""
     rows = []
@@ -376,6 +316,6 @@ def numbers_of(records: list[Mapping[str, Any]]) -> list[dict[str, float]]:
         for cue in r.get("cues") or []:
             row[f"cue={cue}"] = 1.0
         row[f"size_level={size_level(r)}"] = 1.0
-        row[f"guide_level={guide_level(r)}"] = 1.0
+        row[f"guide_level={rubric(r).level}"] = 1.0
         rows.append(row)
     return rows

@@ -22,10 +22,8 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, MultiLabelBinarizer
 
+from core.vocabulary import THEMES
 from models.features import numbers_of, text_of
-
-THEMES = ("capacity", "competition", "cost", "regulatory", "resilience")
-LEVELS = ("high", "low", "medium")
 
 
 def _features() -> FeatureUnion:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cloudintel.errors import CloudintelError
+from core.errors import CloudintelError
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
 from models.artifacts import load
@@ -40,7 +40,7 @@ class ImpactJudge:
         if self.model is None:
             return [
                 Impact(i.level, i.score, i.themes, self.version)
-                for i in (rule_impact(facts, evidence, self.orgs) for facts, _, evidence in events)
+                for i in (rule_impact(facts, evidence, self.orgs, title) for facts, title, evidence in events)
             ]
         records = [prepare(facts, title, evidence, self.orgs) for facts, title, evidence in events]
         return [

@@ -26,11 +26,12 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from cloudintel.errors import ConfigError
+from core.errors import ConfigError
+from core.vocabulary import LEVELS, THEMES
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
 from models.features import prepare
-from models.impact_model import LEVELS, THEMES, ImpactModel
+from models.impact_model import ImpactModel
 from models.impact_rules import rule_impact
 
 DATA = Path(__file__).resolve().parent / "data" / "impact_events.jsonl"
@@ -114,7 +115,7 @@ def evaluate(
     report: dict[str, Any] = {"examples": len(examples)}
     truth_levels = [e.level for e in examples]
     truth_themes = [e.themes for e in examples]
-    baseline = [rule_impact(e.facts, e.evidence, orgs) for e in examples]
+    baseline = [rule_impact(e.facts, e.evidence, orgs, e.title) for e in examples]
     report["rules"] = _metrics(truth_levels, truth_themes, [(b.level, b.score, b.themes) for b in baseline])
     if model is not None:
         started = time.perf_counter()

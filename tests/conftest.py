@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from cloudintel.corpus_server import serve_corpus
-from cloudintel.settings import Settings
+from flows.settings import Settings
 from tests.support.backend import BACKEND, ON_POSTGRES, VARIABLE
 from tests.support.faultserver import FaultServer
 from tests.support.postgres import drop_databases, fresh_database, postgres_server
@@ -107,6 +107,18 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One Prefect test harness for the whole-flow tests of the session (tests/flows, the fault suite in
+    tests/faults): its temporary API takes ~20 s to start."""
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -153,12 +154,6 @@ def save_validators(session: Session, url: str, etag: str | None, last_modified:
     session.add(row)
 
 
-def document_counts(session: Session) -> dict[str, int]:
-    """Documents per fetch status."""
-    rows = session.exec(select(Document.fetch_status)).all()
-    return dict(Counter(rows))
-
-
 def pending_extraction(session: Session) -> list[int]:
     """Fetched documents whose current text has not had its events extracted, oldest first."""
     rows = session.exec(
@@ -171,3 +166,18 @@ def pending_extraction(session: Session) -> list[int]:
         .order_by(col(Document.published_at), col(Document.id))
     ).all()
     return [i for i in rows if i is not None]
+
+
+def fetched_documents(session: Session, ids: Sequence[int]) -> Sequence[Document]:
+    """These documents, those fetched, oldest article first (so an event's id and facts do not depend
+    on batch order)."""
+    return session.exec(
+        select(Document)
+        .where(col(Document.id).in_(list(ids)), Document.fetch_status == "ok")
+        .order_by(col(Document.published_at), col(Document.id))
+    ).all()
+
+
+def fetched_document_ids(session: Session) -> list[int]:
+    """Every fetched document, for a full re-extraction."""
+    return [i for i in session.exec(select(Document.id).where(Document.fetch_status == "ok")).all() if i]

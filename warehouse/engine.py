@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
-from cloudintel.errors import WarehouseError
+from core.errors import WarehouseError
 from warehouse import schema  # noqa: F401  (registers the tables)
 from warehouse.migrate import upgrade
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, delete, select
 
+from core.vocabulary import LEVEL_RANK
 from extractors.clustering import WINDOW_DAYS, EventFacts, best_match, event_id, merge
 from extractors.events import Candidate
 from warehouse.schema import Alert, AnalystLabel, Document, Event, EventMention, EventParty
@@ -200,7 +201,7 @@ def set_impact(
     if event.impact_level is not None and event.impact_level != level:
         event.alerts_pending = True  # a rule that asks for upgrades may alert again
     event.impact_level, event.impact_score, event.themes = level, round(score, 3), sorted(themes)
-    event.impact_rank = IMPACT_RANK[level]
+    event.impact_rank = LEVEL_RANK[level]
     event.model_version = version
     event.impact_pending = False
     session.add(event)
@@ -221,6 +222,3 @@ def clear_pending_impact(session: Session, ids: Sequence[str]) -> None:
         ).all():
             event.impact_pending = False
             session.add(event)
-
-
-IMPACT_RANK = {"low": 0, "medium": 1, "high": 2}

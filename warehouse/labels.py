@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from cloudintel.errors import TerminalError
-from warehouse.events import IMPACT_RANK
+from core.errors import NotFound, UsageError
+from core.vocabulary import LEVEL_RANK, THEMES
 from warehouse.schema import AnalystLabel, Event, EventMention
 
 ANALYST_VERSION = "analyst"
@@ -16,13 +16,16 @@ ANALYST_VERSION = "analyst"
 
 def add_label(session: Session, event_id: str, level: str, themes: Sequence[str]) -> None:
     """Record (or replace) an analyst's label and show it on the event."""
+    unknown = [t for t in themes if t not in THEMES]
+    if unknown:
+        raise UsageError(f"unknown theme {unknown[0]!r}; themes are {', '.join(THEMES)}")
     event = session.get(Event, event_id)
     if event is None:
-        raise TerminalError(f"no event {event_id!r}; list ids with `cloudintel timeline`")
+        raise NotFound(f"no event {event_id!r}; list ids with `cloudintel timeline`")
     label = session.get(AnalystLabel, event_id) or AnalystLabel(event_id=event_id, level=level)
     label.level, label.themes = level, sorted(themes)
     session.add(label)
-    event.impact_level, event.impact_rank, event.impact_score = level, IMPACT_RANK[level], 1.0
+    event.impact_level, event.impact_rank, event.impact_score = level, LEVEL_RANK[level], 1.0
     event.themes, event.model_version = sorted(themes), ANALYST_VERSION
     event.impact_pending, event.alerts_pending = False, True
     session.add(event)

@@ -14,14 +14,10 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from cloudintel.errors import TerminalError
+from core.errors import RunInProgress
 
 RUN_LOCK = 7_240_318
 MIGRATION_LOCK = 7_240_317
-
-
-class RunInProgress(TerminalError):
-    """Another run holds the warehouse."""
 
 
 @contextmanager

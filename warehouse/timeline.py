@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from warehouse.events import IMPACT_RANK
+from core.vocabulary import LEVEL_RANK
 from warehouse.schema import Document, Event, EventMention, EventParty
 
 
@@ -39,7 +39,7 @@ def _filtered(where: TimelineFilter) -> Any:
     if where.until:
         query = query.where(col(Event.date) <= where.until)
     if where.min_impact:
-        query = query.where(col(Event.impact_rank) >= IMPACT_RANK[where.min_impact])
+        query = query.where(col(Event.impact_rank) >= LEVEL_RANK[where.min_impact])
     return query
 
 

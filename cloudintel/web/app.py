@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
-from cloudintel.settings import Settings
+from core.errors import UsageError
+from core.vocabulary import EventType, Level, Status
+from flows.settings import Settings
 from warehouse.alerts import alerts_json
 from warehouse.engine import get_engine
 from warehouse.timeline import (
@@ -29,9 +31,6 @@ from warehouse.timeline import (
 )
 
 STATIC = Path(__file__).resolve().parent / "static"
-EventType = Literal["partnership", "capacity", "pricing"]
-Status = Literal["announced", "reported", "in_talks"]
-Level = Literal["low", "medium", "high"]
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -53,10 +52,10 @@ def create_app(settings: Settings) -> FastAPI:
     orgs = settings.organization_index()
 
     def canonical(name: str) -> str:
-        org = orgs.resolve(name)
-        if org is None:
-            raise HTTPException(404, f"unknown company {name!r}")
-        return org.name
+        try:
+            return orgs.canonical(name)
+        except UsageError as exc:
+            raise HTTPException(404, str(exc)) from None
 
     @app.get("/api/events", summary="Events, oldest first, filtered and paged")
     def events(

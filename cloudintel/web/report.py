@@ -11,9 +11,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cloudintel.render import CSV_FIELDS, csv_row
+from core.vocabulary import EVENT_TYPES, LEVEL_RANK
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-LEVEL_RANK = {"high": 2, "medium": 1, "low": 0, None: -1}
 WIDTH, LEFT, LANE = 960, 110, 46
 
 
@@ -22,7 +22,7 @@ def render_report(events: list[dict[str, Any]], since: str | None, top: int = 15
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     ranked = sorted(
         events,
-        key=lambda e: (LEVEL_RANK[e["impact"]["level"]], e["impact"]["score"] or 0, e["date"]),
+        key=lambda e: (LEVEL_RANK.get(e["impact"]["level"], -1), e["impact"]["score"] or 0, e["date"]),
         reverse=True,
     )
     return environment.get_template("report.html").render(
@@ -50,7 +50,7 @@ def _row(event: dict[str, Any]) -> dict[str, Any]:
 
 def _chart(events: list[dict[str, Any]]) -> dict[str, Any]:
     """Positions of one dot per event: x by date, one lane per type, radius by impact."""
-    lanes = ["partnership", "capacity", "pricing"]
+    lanes = list(EVENT_TYPES)
     height = LANE * len(lanes) + 30
     if not events:
         return {"width": WIDTH, "height": height, "left": LEFT, "lanes": [], "ticks": [], "dots": []}
@@ -70,7 +70,7 @@ def _chart(events: list[dict[str, Any]]) -> dict[str, Any]:
         {
             "x": x(day),
             "y": LANE * lanes.index(e["type"]) + 25,
-            "r": 5 + 4 * max(LEVEL_RANK[e["impact"]["level"]], 0),
+            "r": 5 + 4 * LEVEL_RANK.get(e["impact"]["level"], 0),
             "type": e["type"],
             "date": e["date"],
             "title": e["title"],

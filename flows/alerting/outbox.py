@@ -14,10 +14,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from core.vocabulary import LEVEL_RANK
 from extractors.entities import OrganizationIndex
 from flows.alerting.channels import deliver
 from flows.alerting.messages import render
-from flows.alerting.rules import LEVELS, AlertConfig, AlertEvent, matches
+from flows.alerting.rules import AlertConfig, AlertEvent, matches
 from warehouse.alerts import (
     DELIVERED,
     FAILED,
@@ -92,11 +93,11 @@ def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, 
     if not upgrades or level is None:
         return None
     highest = max(
-        (LEVELS[lv] for key, lv in seen.items() if (key == rule or key.startswith(f"{rule}:")) and lv),
+        (LEVEL_RANK[lv] for key, lv in seen.items() if (key == rule or key.startswith(f"{rule}:")) and lv),
         default=-1,
     )
     key = f"{rule}:upgrade-{level}"
-    return key if LEVELS[level] > highest and key not in seen else None
+    return key if LEVEL_RANK[level] > highest and key not in seen else None
 
 
 def deliver_pending(

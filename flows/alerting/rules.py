@@ -1,4 +1,4 @@
-"""Alert rules and channels, read from a YAML file users edit (cloudintel/alerts.yaml is the default).
+"""Alert rules and channels, read from a YAML file users edit (flows/alerting/alerts.yaml is the default).
 
     channels:                      # name: Apprise URL; ${VAR} is read from the environment at send time
       team-slack: ${CLOUDINTEL_SLACK_URL}
@@ -16,19 +16,18 @@ is later raised above the level it was alerted at.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-from cloudintel.errors import ConfigError
+from core.errors import ConfigError
+from core.vocabulary import LEVEL_RANK
+from core.yamlfiles import compose, did_you_mean, line
 from extractors.entities import OrganizationIndex
-from extractors.yamlnodes import compose, line
 
 KINDS = ("new-cloud-deal", "high-impact", "watchlist", "price-cut")
 BUILT_IN_CHANNELS = ("log", "jsonl")
-LEVELS = {"low": 0, "medium": 1, "high": 2}
 RULE_FIELDS = {"name", "kind", "channels", "min_level", "upgrades", "companies", "min_cut_pct"}
 
 
@@ -91,7 +90,7 @@ def matches(rule: Rule, event: AlertEvent, orgs: OrganizationIndex) -> bool:
     if rule.kind == "new-cloud-deal":
         return event.type == "partnership" and any(orgs.is_cloud_provider(p) for p in event.parties)
     if rule.kind == "high-impact":
-        return event.level is not None and LEVELS[event.level] >= LEVELS[rule.min_level]
+        return event.level is not None and LEVEL_RANK[event.level] >= LEVEL_RANK[rule.min_level]
     if rule.kind == "watchlist":
         return bool(set(rule.companies) & set(event.parties))
     return event.type == "pricing" and (event.price_change_pct or 0) <= -rule.min_cut_pct
@@ -123,20 +122,17 @@ def _rule(node: yaml.Node, filename: str, channels: dict[str, str], orgs: Organi
     raw = {str(k.value): v for k, v in node.value}
     unknown = sorted(set(raw) - RULE_FIELDS)
     if unknown:
-        hint = difflib.get_close_matches(unknown[0], sorted(RULE_FIELDS), n=1)
         raise ConfigError(
-            f"{filename}:{line(node)}: unknown field {unknown[0]!r}"
-            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            f"{filename}:{line(node)}: unknown field {unknown[0]!r}{did_you_mean(unknown[0], RULE_FIELDS)}"
         )
     for required in ("name", "kind", "channels"):
         if required not in raw:
             raise ConfigError(f"{where}: rule is missing {required!r}")
     kind = str(raw["kind"].value)
     if kind not in KINDS:
-        hint = difflib.get_close_matches(kind, KINDS, n=1)
         raise ConfigError(
             f"{filename}:{line(raw['kind'])}: kind {kind!r} is not one of {', '.join(KINDS)}"
-            + (f"; did you mean {hint[0]!r}?" if hint else "")
+            f"{did_you_mean(kind, KINDS)}"
         )
     names = _strings(raw["channels"], filename, "channels")
     for name in names:
@@ -147,7 +143,7 @@ def _rule(node: yaml.Node, filename: str, channels: dict[str, str], orgs: Organi
     rule = Rule(name=str(raw["name"].value), kind=kind, channels=tuple(names))
     if "min_level" in raw:
         level = str(raw["min_level"].value)
-        if level not in LEVELS:
+        if level not in LEVEL_RANK:
             raise ConfigError(f"{filename}:{line(raw['min_level'])}: min_level must be low, medium or high")
         rule = replace(rule, min_level=level)
     if "upgrades" in raw:

@@ -24,10 +24,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from cloudintel.errors import BlockedURLError, CloudintelError, FetchError, TransientFetchError
-from cloudintel.settings import Settings
+from core.errors import BlockedURLError, CloudintelError, FetchError, TransientFetchError
 from flows.fetching.guard import Resolver, check_url, system_resolver
 from flows.fetching.robots import RobotsCache
+from flows.settings import Settings
 
 Outcome = Literal["ok", "not_modified", "failed"]
 REDIRECTS = {301, 302, 303, 307, 308}

@@ -12,7 +12,7 @@ import socket
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from cloudintel.errors import BlockedURLError
+from core.errors import BlockedURLError
 
 Resolver = Callable[[str, int], list[str]]
 

@@ -74,6 +74,23 @@ def test_an_unreachable_database_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert "secret" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("CLOUDINTEL_BATCH_SIZE", "0", "greater than or equal to 1"),
+        ("CLOUDINTEL_READ_TIMEOUT", "-1", "greater than 0"),
+        ("CLOUDINTEL_RETRIES", "many", "valid integer"),
+    ],
+)
+def test_a_setting_out_of_range_is_one_line_naming_it_and_exit_1(
+    tmp_path: Path, variable: str, value: str, reason: str
+) -> None:
+    result = cloudintel("sources", home=tmp_path, **{variable: value})
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith(f"cloudintel: bad setting {variable}={value!r}: ")
+    assert reason in result.stderr and result.stderr.count("\n") == 1
+
+
 def test_query_commands_do_not_import_prefect(tmp_path: Path, warehouse_env: dict[str, str]) -> None:
     code = (
         "import sys; from typer.testing import CliRunner; from cloudintel.cli import app; "
@@ -143,7 +160,7 @@ def test_timeline_event_relationships_and_score_after_the_demo(tmp_path: Path, c
     history = cli("relationships", "openai").stdout
     assert "OpenAI \u2194 Microsoft" in history and "OpenAI \u2194 CoreWeave" in history
     unknown = cli("timeline", "--company", "Microsfot")
-    assert unknown.returncode == 1 and "did you mean Microsoft" in unknown.stderr
+    assert unknown.returncode == 1 and "did you mean 'Microsoft'" in unknown.stderr
 
     fired = json.loads(cli("alerts", "--format", "json").stdout)
     assert sum(a["rule"] == "new-cloud-deal" for a in fired) == 9

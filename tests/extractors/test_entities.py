@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cloudintel.errors import ConfigError
+from core.errors import ConfigError
 from extractors.entities import CATEGORIES, DEFAULT_PATH, OrganizationIndex, default_index
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -243,15 +242,6 @@ def test_every_gold_party_is_found_in_its_pages(index: OrganizationIndex, event:
         html = (CORPUS / "pages" / f"{page}.html").read_text(encoding="utf-8")
         found |= set(names(index, BeautifulSoup(html, "html.parser").get_text(" ")))
     assert set(event["parties"]) <= found
-
-
-def test_find_is_fast(index: OrganizationIndex) -> None:
-    html = "".join(path.read_text(encoding="utf-8") for path in sorted((CORPUS / "pages").glob("*.html")))
-    text = BeautifulSoup(html, "html.parser").get_text(" ")
-    big = (text * (1_000_000 // len(text) + 1))[:1_000_000]
-    started = time.perf_counter()
-    index.find(big)
-    assert time.perf_counter() - started < 2.0  # ~0.1 s here; 2 MB/s is the target
 
 
 ALIAS_BITS = ["Amazon", "AWS", "Lambda", "Meta", "meta", "Google Cloud", "OpenAI", "’s", "-", "Arm", "Intel"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import string
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -351,9 +350,8 @@ def _value(item: object) -> float | None:
     return None if item.count is None else float(item.count)
 
 
-@settings(max_examples=300)
-@given(texts)
-def test_finders_never_raise_and_return_ordered_in_bounds_spans(text: str) -> None:
+def assert_well_formed(text: str) -> None:
+    """Every finder returns ordered, in-bounds spans of `text` with finite values (or none)."""
     for finder in FINDERS:
         last_end = 0
         for item in finder(text):
@@ -362,6 +360,12 @@ def test_finders_never_raise_and_return_ordered_in_bounds_spans(text: str) -> No
             value = _value(item)
             assert value is None or math.isfinite(value)
             last_end = item.end
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_finders_never_raise_and_return_ordered_in_bounds_spans(text: str) -> None:
+    assert_well_formed(text)
 
 
 RESERVED_WORDS = (
@@ -421,7 +425,9 @@ def test_duration_ignores_surrounding_words(before: str, n: int, fmt: str, after
     assert math.isclose(duration.years, n / 12 if "month" in fmt else n)
 
 
-# --- robustness and speed ---------------------------------------------------------------------
+# --- robustness (their speed: benchmarks/parser_speed.py) -----------------------------------------
+
+LONG_RUNS = "9" * 100_000 + " " * 100_000 + "1 a " * 20_000 + "H100 " * 10_000  # backtracking bait
 
 
 @pytest.mark.parametrize(
@@ -433,30 +439,13 @@ def test_duration_ignores_surrounding_words(before: str, n: int, fmt: str, after
         "9" * 5000 + "%",
         "$1e999",
         "1" + "0" * 400 + " years",
+        LONG_RUNS,
     ],
 )
-def test_absurd_numbers_are_dropped_not_raised(text: str) -> None:
-    for finder in FINDERS:
-        for item in finder(text):
-            value = _value(item)
-            assert value is None or math.isfinite(value)
-
-
-def test_long_runs_do_not_backtrack() -> None:
-    text = "9" * 100_000 + " " * 100_000 + "1 a " * 20_000 + "H100 " * 10_000
-    started = time.perf_counter()
-    for finder in FINDERS:
-        finder(text)
-    assert time.perf_counter() - started < 2.0
+def test_absurd_numbers_and_long_runs_give_well_formed_results(text: str) -> None:
+    assert_well_formed(text)
 
 
 @pytest.mark.parametrize("page", sorted(PAGES.glob("*.html")), ids=lambda p: p.stem)
-def test_finders_are_fast_on_corpus_pages(page: Path) -> None:
-    text = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").get_text()
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        for finder in FINDERS:
-            finder(text)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.05
+def test_finders_are_well_formed_on_corpus_pages(page: Path) -> None:
+    assert_well_formed(BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").get_text())

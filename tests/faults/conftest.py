@@ -1,5 +1,6 @@
 """Fixtures of the fault tests: one PREFECT_HOME for the session, a slowed corpus server, and a clean
-reference run (its warehouse is what every crash or concurrency scenario must end up holding)."""
+reference run (its warehouse is what every crash or concurrency scenario must end up holding). The fault
+suite (test_fault_suite.py) runs its flows in this process, under tests/conftest.py's `prefect_harness`."""
 
 from __future__ import annotations
 

@@ -56,10 +56,10 @@ from typing import Any
 
 import pytest
 
-from cloudintel.settings import Settings
-from cloudintel.sources_file import load_sources
 from flows.alerting import outbox
 from flows.pipeline import plain_steps, run_pipeline
+from flows.settings import Settings
+from flows.sources_file import load_sources
 from tests.conftest import CORPUS, ROOT, fresh_warehouse
 from tests.faults.harness import (
     HOOK_STALL,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudintel.errors import ConfigError
+from core.errors import ConfigError
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate
 from flows.alerting.outbox import deliver_pending, fire_alerts
@@ -210,7 +210,7 @@ def test_alerts_file_mistakes_are_refused_with_the_line(tmp_path: Path, text: st
 
 
 def test_bundled_alerts_file_loads() -> None:
-    bundled = Path(__file__).resolve().parents[2] / "cloudintel" / "alerts.yaml"
+    bundled = Path(__file__).resolve().parents[2] / "flows" / "alerting" / "alerts.yaml"
     assert [r.kind for r in load_alert_config(bundled, ORGS).rules] == [
         "new-cloud-deal",
         "high-impact",

@@ -154,3 +154,25 @@ def test_held_out_corpus_keeps_its_measured_quality(home: Path, database_url: st
     with session_scope(database_url) as session:
         result = score(timeline(session, TimelineFilter()), gold)
     assert result.f1 >= 0.9 and result.duplicates == 0 and result.fact_accuracy >= 0.95, result.to_dict()
+
+
+def test_the_flow_runs_on_the_settings_it_is_given_and_prefect_stores_no_database_url(
+    home: Path, database_url: str, fault_server: FaultServer
+) -> None:
+    from prefect import get_client
+
+    from flows.settings import load_settings
+
+    given_url = f"sqlite:///{home / 'given.db'}"
+    given = load_settings(database_url=given_url)  # the environment names another warehouse
+    sources = home / "sources.yaml"
+    sources.write_text(f"sources:\n  - {{name: one, kind: page, url: '{fault_server.base_url}/good'}}\n")
+    state = daily_pipeline(sources=str(sources), settings=given, return_state=True)
+
+    assert state.result()["documents_new"] == 1
+    assert [d.url for d in stored(given_url)] == [f"{fault_server.base_url}/good"]
+    assert stored(database_url) == []
+    with get_client(sync_client=True) as client:
+        parameters = client.read_flow_run(state.state_details.flow_run_id).parameters
+    assert parameters["settings"]["database_url"] == "**********"
+    assert given_url not in json.dumps(parameters)

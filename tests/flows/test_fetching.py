@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from cloudintel.settings import Settings
 from flows.fetching.client import Fetcher, Validators
+from flows.settings import Settings
 from tests.support.faultserver import FaultServer
 
 
@@ -116,9 +116,11 @@ def test_robots_txt_disallow_is_honoured(settings: Settings, fault_server: Fault
     assert fault_server.hits["/private/page"] == 0
 
 
-def test_user_agent_is_sent(settings: Settings, corpus_base_url: str) -> None:
-    with Fetcher(settings) as fetcher:
-        assert fetcher.client.headers["User-Agent"].startswith("cloudintel/")
+def test_user_agent_is_received_by_the_server(settings: Settings, fault_server: FaultServer) -> None:
+    assert fetch(settings, f"{fault_server.base_url}/good").ok
+    assert settings.user_agent.startswith("cloudintel/")
+    for path in ("/robots.txt", "/good"):
+        assert fault_server.headers[path]["User-Agent"] == settings.user_agent
 
 
 def test_many_fetches_keep_input_order(settings: Settings, fault_server: FaultServer) -> None:

@@ -6,10 +6,10 @@ import socket
 
 import pytest
 
-from cloudintel.errors import BlockedURLError
-from cloudintel.settings import Settings
+from core.errors import BlockedURLError
 from flows.fetching.client import Fetcher
 from flows.fetching.guard import check_url
+from flows.settings import Settings
 from tests.support.faultserver import FaultServer
 
 

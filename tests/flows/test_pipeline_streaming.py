@@ -13,9 +13,9 @@ import pytest
 
 import flows.alerting.outbox
 import flows.pipeline
-from cloudintel.settings import Settings
-from cloudintel.sources_file import load_sources
 from flows.pipeline import plain_steps, run_pipeline
+from flows.settings import Settings
+from flows.sources_file import load_sources
 from tests.conftest import CORPUS
 from warehouse.alerts import alerts_json
 from warehouse.engine import session_scope

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import ModelUnavailable
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
-from models.artifacts import CARD_FILE, MODEL_FILE, ModelUnavailable, load, save
+from models.artifacts import CARD_FILE, MODEL_FILE, load, save
 from models.impact_rules import rule_impact
 from models.judge import FALLBACK_VERSION, ImpactJudge
 from models.training import Example, evaluate, train

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from extractors.entities import OrganizationIndex
-from models.features import guide_level, prepare, superseded, usd_estimate
+from models.features import prepare, superseded, usd_estimate
+from models.rubric import rubric
 from tests.models.test_impact_rules import facts
 
 ORGS = OrganizationIndex.load()
@@ -20,7 +21,7 @@ def level(
     day: date = date(2025, 6, 1),
     **figures: float,
 ) -> str:
-    return guide_level(prepare(facts(kind, parties, day, **figures), text, text, ORGS))
+    return rubric(prepare(facts(kind, parties, day, **figures), text, text, ORGS)).level
 
 
 @pytest.mark.parametrize(

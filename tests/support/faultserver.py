@@ -1,6 +1,7 @@
 """A loopback HTTP server that misbehaves on purpose, for the pipeline's bad-input tests.
 
-Each path is one fault; `hits[path]` counts the requests it received.
+Each path is one fault; `hits[path]` counts the requests it received, `headers[path]` are the last one's
+headers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from email.message import Message
 
 GOOD_PAGE = b"""<!doctype html><html><head><meta charset="utf-8"><title>Good page</title>
 <meta property="article:published_time" content="2025-05-01T12:00:00Z"></head>
@@ -44,6 +46,7 @@ class FaultHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         self.server.hits[path] += 1
+        self.server.headers[path] = self.headers
         route = ROUTES.get(path)
         if route is None and path.startswith("/status/"):
             self.send_body(int(path.rsplit("/", 1)[1]), b"status page\n", "text/plain")
@@ -267,6 +270,7 @@ class FaultServer(http.server.ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), FaultHandler)
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
         self.hits: Counter[str] = Counter()
+        self.headers: dict[str, Message] = {}
         self.slow_seconds = slow_seconds
 
     def handle_error(self, request: object, client_address: object) -> None:

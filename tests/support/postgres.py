@@ -3,6 +3,7 @@
 The cluster is created with the server binaries on PATH or under /usr/lib/postgresql/*/bin (Debian's
 `postgresql` package), listens on 127.0.0.1 on a free port, trusts local connections, and is removed
 afterwards. As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
+Without binaries or URL the PostgreSQL tests are skipped, or fail under CI=true (tests/support/ci.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+
+from tests.support.ci import server_missing
 
 
 def _binary(name: str) -> str | None:
@@ -45,7 +48,7 @@ def postgres_server() -> Iterator[str]:
         return
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if not initdb or not pg_ctl:
-        raise RuntimeError(
+        server_missing(
             "PostgreSQL server binaries not found: install them (Debian: apt-get install postgresql) "
             "or set CLOUDINTEL_TEST_POSTGRES_URL to a server the tests may create databases on"
         )

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from cloudintel.settings import Settings
 from cloudintel.web.app import create_app
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate
 from extractors.fingerprint import content_hash
 from extractors.pages import parse_article
 from flows.analysis import classify_events, extract_events
+from flows.settings import Settings
 from models.judge import ImpactJudge
 from tests.conftest import fresh_warehouse
 from warehouse.documents import PageRecord, store_pages

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.support.ci import server_missing
 from tests.web.conftest import HOSTILE, WebApp
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,7 @@ ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        server_missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser

@@ -5,19 +5,17 @@ A malformed file is refused with a `ConfigError` naming the file, the line and t
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import cast
 from urllib.parse import urlsplit
 
 import yaml
 
-from cloudintel.errors import ConfigError
-from extractors.yamlnodes import compose, line
+from core.errors import ConfigError
+from core.vocabulary import SOURCE_KINDS, SourceKind
+from core.yamlfiles import compose, did_you_mean, line
 
-SourceKind = Literal["feed", "page", "newsroom"]
-KINDS: tuple[SourceKind, ...] = ("feed", "page", "newsroom")
 FIELDS = {"name", "kind", "url", "selector"}
 DEFAULT_NEWSROOM_SELECTOR = "article a[href], h2 a[href], h3 a[href]"
 
@@ -81,10 +79,8 @@ def _source(node: yaml.Node, filename: str, base_url: str | None) -> SourceSpec:
         field = str(key.value)
         at = f"{filename}:{line(key)}"
         if field not in FIELDS:
-            hint = difflib.get_close_matches(field, sorted(FIELDS), n=1)
-            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
             raise ConfigError(
-                f"{at}: unknown field {field!r}{suggestion} (fields: {', '.join(sorted(FIELDS))})"
+                f"{at}: unknown field {field!r}{did_you_mean(field, FIELDS)} (fields: {', '.join(sorted(FIELDS))})"
             )
         if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
             raise ConfigError(f"{at}: {field!r} must be a non-empty string")
@@ -93,10 +89,10 @@ def _source(node: yaml.Node, filename: str, base_url: str | None) -> SourceSpec:
         if required not in values:
             raise ConfigError(f"{where}: source is missing {required!r}")
     kind = values["kind"]
-    if kind not in KINDS:
-        hint = difflib.get_close_matches(kind, KINDS, n=1)
-        suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-        raise ConfigError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}{suggestion}")
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(
+            f"{where}: kind {kind!r} is not one of {', '.join(SOURCE_KINDS)}{did_you_mean(kind, SOURCE_KINDS)}"
+        )
     url = values["url"].replace("{{BASE}}", base_url) if base_url else values["url"]
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:

@@ -1,15 +1,16 @@
-"""Settings: one typed object read from `CLOUDINTEL_*` environment variables at the edge (the CLI)."""
+"""Settings: one typed object read from `CLOUDINTEL_*` environment variables at the edge (the CLI, or
+the flow's entry point when a deployment runs it) and passed down as a value."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-if TYPE_CHECKING:
-    from extractors.entities import OrganizationIndex
+from core.errors import ConfigError
+from extractors.entities import OrganizationIndex
 
 
 class Settings(BaseSettings):
@@ -21,7 +22,7 @@ class Settings(BaseSettings):
         default=Path("~/.cloudintel"),
         description="Folder for local state: the default SQLite warehouse and the demo's files.",
     )
-    database_url: str | None = Field(
+    database_url: SecretStr | None = Field(
         default=None,
         description="SQLAlchemy URL of the warehouse; default sqlite:///$CLOUDINTEL_HOME/warehouse.db. "
         "PostgreSQL: postgresql+psycopg://user:pass@host/db.",
@@ -35,22 +36,32 @@ class Settings(BaseSettings):
         default="cloudintel/0.1 (+https://github.com/cloudintel/cloudintel; market-intelligence crawler)",
         description="User-Agent sent with every request and matched against robots.txt.",
     )
-    connect_timeout: float = Field(default=5.0, description="Seconds to wait for a TCP/TLS connection.")
-    read_timeout: float = Field(default=15.0, description="Seconds to wait between bytes of a response.")
-    total_timeout: float = Field(default=60.0, description="Seconds a whole response may take to arrive.")
-    max_bytes: int = Field(default=5_000_000, description="Largest response body accepted, in bytes.")
-    max_redirects: int = Field(default=5, description="Redirects followed before a fetch fails.")
-    retries: int = Field(default=2, description="Extra attempts on timeouts, resets, 429 and 5xx.")
-    retry_backoff: float = Field(default=0.5, description="First retry delay in seconds; doubles each time.")
-    per_host_concurrency: int = Field(default=4, description="Requests in flight to one host at a time.")
-    fetch_workers: int = Field(default=16, description="Requests in flight in all, per batch.")
+    connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to wait for a TCP/TLS connection.")
+    read_timeout: float = Field(
+        default=15.0, gt=0, description="Seconds to wait between bytes of a response."
+    )
+    total_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds a whole response may take to arrive."
+    )
+    max_bytes: int = Field(default=5_000_000, ge=1, description="Largest response body accepted, in bytes.")
+    max_redirects: int = Field(default=5, ge=0, description="Redirects followed before a fetch fails.")
+    retries: int = Field(default=2, ge=0, description="Extra attempts on timeouts, resets, 429 and 5xx.")
+    retry_backoff: float = Field(
+        default=0.5, ge=0, description="First retry delay in seconds; doubles each time."
+    )
+    per_host_concurrency: int = Field(
+        default=4, ge=1, description="Requests in flight to one host at a time."
+    )
+    fetch_workers: int = Field(default=16, ge=1, description="Requests in flight in all, per batch.")
     batch_size: int = Field(
         default=100,
+        ge=1,
         description="Articles per fetch task and stored batch; event extraction commits every 2 batches "
         "of documents, classification every 10 batches' worth of events.",
     )
     max_items_per_source: int = Field(
         default=500,
+        ge=1,
         description="Article links followed per feed or newsroom and run (a page of 100,000 links is cut).",
     )
     organizations: Path | None = Field(
@@ -61,7 +72,7 @@ class Settings(BaseSettings):
 
     alerts: Path | None = Field(
         default=None,
-        description="The alert rules and channels (YAML); default: the bundled cloudintel/alerts.yaml "
+        description="The alert rules and channels (YAML); default: the bundled flows/alerting/alerts.yaml "
         "(new cloud deals to the log and alerts.jsonl).",
     )
     alerts_jsonl: Path | None = Field(
@@ -82,7 +93,7 @@ class Settings(BaseSettings):
     @property
     def alerts_file(self) -> Path:
         """The alert rules in force."""
-        return (self.alerts or Path(__file__).resolve().parent / "alerts.yaml").expanduser()
+        return (self.alerts or Path(__file__).resolve().parent / "alerting" / "alerts.yaml").expanduser()
 
     @property
     def alerts_log(self) -> Path:
@@ -91,8 +102,6 @@ class Settings(BaseSettings):
 
     def organization_index(self) -> OrganizationIndex:
         """The organization list: the bundled one plus the user's file, if set."""
-        from extractors.entities import OrganizationIndex
-
         return OrganizationIndex.load(extra=self.organizations.expanduser() if self.organizations else None)
 
     @property
@@ -103,4 +112,20 @@ class Settings(BaseSettings):
     @property
     def warehouse_url(self) -> str:
         """The warehouse URL, defaulting to SQLite under the home folder."""
-        return self.database_url or f"sqlite:///{self.home_dir / 'warehouse.db'}"
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.home_dir / 'warehouse.db'}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from the environment (and `overrides`); a bad value is a `ConfigError` naming the
+    variable, the value and the range it must be in."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = "CLOUDINTEL_" + "_".join(str(part) for part in error["loc"]).upper()
+            value = "" if name.endswith("DATABASE_URL") else f"={error.get('input')!r}"  # may hold a password
+            problems.append(f"{name}{value}: {error['msg'].lower()}")
+        raise ConfigError("bad setting " + "; ".join(problems)) from None

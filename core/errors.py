@@ -1,13 +1,20 @@
-"""Errors of cloudintel.
+"""Errors of cloudintel: the whole tree, in one place.
 
 CloudintelError                 base: every expected failure, with a message that says what to do
 ├── TransientError              may succeed if tried again (timeouts, 5xx, resets): retried
 │   └── TransientFetchError
 └── TerminalError               will fail the same way again (bad config, 404, refused URL): not retried
-    ├── ConfigError             a config file is missing or malformed (names file and line)
+    ├── ConfigError             a config file or setting is missing or malformed (names file and line)
+    ├── UsageError              a command was given a value it cannot use (an unknown company, a bad date)
     ├── FetchError              a URL could not be fetched for good (status, size cap, content type)
     ├── BlockedURLError         a URL is refused by the outbound guard or robots.txt
-    └── WarehouseError          the warehouse cannot be opened or written
+    ├── WarehouseError          the warehouse cannot be opened or written
+    │   ├── RunInProgress       another run holds the warehouse
+    │   └── NotFound            no such event (or other row) in the warehouse
+    └── ModelUnavailable        the impact model is missing, corrupt or incompatible (the rules are used)
+
+The command line turns every `CloudintelError` into one line on stderr and exit code 1
+(cloudintel/cli.py, `main`).
 """
 
 from __future__ import annotations
@@ -52,3 +59,19 @@ class BlockedURLError(TerminalError):
 
 class WarehouseError(TerminalError):
     """The warehouse cannot be opened or written."""
+
+
+class UsageError(TerminalError):
+    """A value given on the command line or to the API that cannot be used."""
+
+
+class RunInProgress(WarehouseError):
+    """Another run holds the warehouse."""
+
+
+class NotFound(WarehouseError):
+    """No such event (or other row) in the warehouse."""
+
+
+class ModelUnavailable(TerminalError):
+    """The impact model cannot be used; the rule baseline is used instead."""

@@ -1,10 +1,14 @@
-"""YAML read as nodes, so that errors in user-edited files can name the file and the line."""
+"""YAML read as nodes, so that errors in user-edited files can name the file and the line; and the
+"did you mean" hint every such error (and every unknown name on the command line) carries."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 import yaml
 
-from cloudintel.errors import ConfigError
+from core.errors import ConfigError
 
 
 def compose(text: str, filename: str, expected: str) -> yaml.Node:
@@ -25,3 +29,14 @@ def compose(text: str, filename: str, expected: str) -> yaml.Node:
 def line(node: yaml.Node) -> int:
     """The 1-based line a node starts on."""
     return int(node.start_mark.line) + 1
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The choices closest to a mistyped `word`, best first."""
+    return difflib.get_close_matches(word, sorted(choices), n=n, cutoff=cutoff)
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+    """ "; did you mean 'x'?" for the closest choices, or "" when none is close."""
+    hint = close_matches(word, choices, n)
+    return f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudintel.errors import ConfigError, TerminalError
+from core.errors import ConfigError, TerminalError
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate
 from flows.analysis import classify_events

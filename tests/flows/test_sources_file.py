@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from cloudintel.errors import ConfigError
-from cloudintel.sources_file import DEFAULT_NEWSROOM_SELECTOR, load_sources, parse_sources
+from core.errors import ConfigError
+from flows.sources_file import DEFAULT_NEWSROOM_SELECTOR, load_sources, parse_sources
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_bundled_corpus_sources_load_with_the_base_url() -> None:

@@ -1,0 +1,4 @@
+"""The ground floor: the error tree, the vocabulary and the YAML-file helper.
+
+Every other package may import `core`; `core` imports nothing of the project (docs/architecture.md).
+"""
