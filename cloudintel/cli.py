@@ -87,6 +87,8 @@ def demo(
             f"{corpus}: no sources.yaml; --corpus takes a folder laid out like cloudintel/corpus"
         )
     served = settings().model_copy(update={"allow_loopback": True})  # the corpus is served on loopback
+    if served.organizations is None and (corpus / "organizations.yaml").is_file():
+        served = served.model_copy(update={"organizations": corpus / "organizations.yaml"})  # its fictional ones
     with serve_corpus(corpus) as base_url:
         typer.echo(f"corpus {corpus} served at {base_url}", err=True)
         _show_run(run_once(served, corpus / "sources.yaml", base_url), output)

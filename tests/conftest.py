@@ -25,6 +25,9 @@ from tests.support.postgres import drop_databases, fresh_database, postgres_serv
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "cloudintel" / "corpus"
+# the corpus's fictional organizations: given to every test as a user's file, as the demo does
+CORPUS_ORGANIZATIONS = CORPUS / "organizations.yaml"
+os.environ["CLOUDINTEL_ORGANIZATIONS"] = str(CORPUS_ORGANIZATIONS)
 _MADE: list[str] = []  # PostgreSQL databases made this session
 
 

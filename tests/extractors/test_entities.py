@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from core.errors import ConfigError
 from extractors.entities import CATEGORIES, DEFAULT_PATH, OrganizationIndex, default_index
+from tests.conftest import CORPUS_ORGANIZATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "cloudintel" / "corpus"
@@ -21,7 +22,7 @@ GOLD = [json.loads(line) for line in (CORPUS / "gold.jsonl").read_text(encoding=
 
 @pytest.fixture(scope="module")
 def index() -> OrganizationIndex:
-    return OrganizationIndex.load()
+    return OrganizationIndex.load(extra=CORPUS_ORGANIZATIONS)
 
 
 def names(index: OrganizationIndex, text: str) -> list[str]:
@@ -38,6 +39,12 @@ def test_bundled_file_loads_with_enough_unique_entries(index: OrganizationIndex)
     assert len(index) >= 130
     assert len(set(index.names)) == len(index.names)
     assert default_index() is default_index()
+
+
+def test_the_shipped_list_holds_none_of_the_sample_corpus_fictional_organizations() -> None:
+    fictional = OrganizationIndex.from_yaml(CORPUS_ORGANIZATIONS.read_text(encoding="utf-8"))
+    shipped = OrganizationIndex.load()
+    assert fictional.names and not set(fictional.names) & set(shipped.names)
 
 
 def test_no_alias_claimed_by_two_organizations(index: OrganizationIndex) -> None:

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate, detect_events
+from tests.conftest import CORPUS_ORGANIZATIONS
 
-ORGS = OrganizationIndex.load()
+ORGS = OrganizationIndex.load(extra=CORPUS_ORGANIZATIONS)
 THURSDAY = datetime(2025, 11, 6, 15, 0, tzinfo=UTC)  # a Thursday
 
 

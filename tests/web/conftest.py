@@ -22,7 +22,7 @@ from extractors.pages import parse_article
 from flows.analysis import classify_events, extract_events
 from flows.settings import Settings
 from models.judge import ImpactJudge
-from tests.conftest import fresh_warehouse
+from tests.conftest import CORPUS_ORGANIZATIONS, fresh_warehouse
 from warehouse.documents import PageRecord, store_pages
 from warehouse.engine import session_scope
 from warehouse.events import store_mentions
@@ -35,7 +35,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 def fill_warehouse(db_url: str, tmp: Path) -> str:
     """The corpus events and one hostile event; returns the hostile event's id."""
-    orgs = OrganizationIndex.load()
+    orgs = OrganizationIndex.load(extra=CORPUS_ORGANIZATIONS)
     records = []
     for page in sorted(PAGES.glob("*.html")):
         url = f"{BASE}/pages/{page.name}"
