@@ -9,7 +9,7 @@ from typing import Any
 
 from core.errors import ModelUnavailable
 from flows.settings import Settings
-from models.artifacts import load, save
+from models.artifacts import load_in_force, save
 from models.training import DATA, Example, evaluate, example, load_examples, train
 from warehouse.engine import session_scope
 from warehouse.labels import analyst_rows
@@ -40,12 +40,13 @@ def train_model(settings: Settings, data: Path | None = None) -> tuple[dict[str,
 
 
 def evaluate_model(settings: Settings, data: Path | None = None) -> tuple[dict[str, Any], str | None]:
-    """The saved model (or, without one, the rule baseline alone) on the held-out split and against
+    """The model in force (trained into the model folder, else the shipped one; without a usable one,
+    the rule baseline alone) on the held-out split and against
     analyst labels; returns (metrics, why the model could not be used)."""
     orgs = settings.organization_index()
     examples, _ = load_examples(data or DATA)
     try:
-        model, card = load(settings.model_folder)
+        model, card = load_in_force(settings.model_folder)
         problem = None
     except ModelUnavailable as exc:
         model, card, problem = None, {"version": None}, str(exc)

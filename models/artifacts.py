@@ -1,34 +1,48 @@
-"""Save and load the fitted impact model as a versioned artifact: joblib plus a JSON card.
+"""Save and load the fitted impact model as a versioned artifact: a skops file plus a JSON card.
 
-The card records the version, the SHA-256 of the model file, the SHA-256 of the training data,
-the scikit-learn version and the evaluation metrics. Loading checks the hash and the
-scikit-learn version; a missing, corrupt or incompatible model raises `ModelUnavailable`, and the
-pipeline falls back to the rule baseline, flagged as such.
+skops, not pickle: loading builds only the types listed in `TRUSTED` (and scikit-learn's own), so a
+replaced model file cannot run code. The card records the version, the SHA-256 of the model file and
+of the training data, the scikit-learn version and the evaluation metrics; loading checks the hash and
+the scikit-learn version. The package ships a model trained on models/data (`models/shipped/`), used
+until `cloudintel model train` writes one to the model folder. A corrupt or incompatible model raises
+`ModelUnavailable`, and the pipeline falls back to the rule baseline, flagged as such.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import joblib
 import sklearn
+import skops.io
 
 from core.errors import ModelUnavailable
 from models.impact_model import ImpactModel
 
-MODEL_FILE = "impact-model.joblib"
+MODEL_FILE = "impact-model.skops"
 CARD_FILE = "impact-model.json"
+SHIPPED = Path(__file__).resolve().parent / "shipped"
+# the project's own types and functions in the fitted pipelines, beyond what skops trusts by default
+TRUSTED = frozenset(
+    {
+        "models.impact_model.ImpactModel",
+        "models.features.numbers_of",
+        "models.features.text_of",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+    }
+)
 
 
 def save(model: ImpactModel, folder: Path, data_hash: str, metrics: dict[str, Any]) -> dict[str, Any]:
     """Write the model and its card; returns the card."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / MODEL_FILE
-    joblib.dump(model, path, compress=3)
+    skops.io.dump(model, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     digest = sha256(path)
     card = {
         "version": f"impact-{datetime.now(UTC):%Y%m%d}-{digest[:8]}",
@@ -40,6 +54,11 @@ def save(model: ImpactModel, folder: Path, data_hash: str, metrics: dict[str, An
     }
     (folder / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     return card
+
+
+def load_in_force(folder: Path) -> tuple[ImpactModel, dict[str, Any]]:
+    """The model of `folder` if `cloudintel model train` wrote one there, else the shipped one."""
+    return load(folder if (folder / MODEL_FILE).exists() else SHIPPED)
 
 
 def load(folder: Path) -> tuple[ImpactModel, dict[str, Any]]:
@@ -63,8 +82,15 @@ def load(folder: Path) -> tuple[ImpactModel, dict[str, Any]]:
             "run `cloudintel model train`"
         )
     try:
-        model = joblib.load(path)
-    except Exception as exc:  # a pickle can fail in many ways; all mean "retrain"
+        unknown = set(skops.io.get_untrusted_types(file=path)) - TRUSTED
+        if unknown:
+            raise ModelUnavailable(
+                f"{path}: holds types this version does not trust ({', '.join(sorted(unknown))}); retrain"
+            )
+        model = skops.io.load(path, trusted=sorted(TRUSTED))
+    except ModelUnavailable:
+        raise
+    except Exception as exc:  # a damaged archive can fail in many ways; all mean "retrain"
         raise ModelUnavailable(
             f"{path}: cannot be loaded ({type(exc).__name__}); run `cloudintel model train`"
         ) from exc

@@ -9,7 +9,7 @@ from pathlib import Path
 from core.errors import CloudintelError
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
-from models.artifacts import load
+from models.artifacts import load_in_force
 from models.features import prepare
 from models.impact_model import ImpactModel
 from models.impact_rules import RULES_VERSION, Impact, rule_impact
@@ -28,9 +28,10 @@ class ImpactJudge:
 
     @classmethod
     def load(cls, folder: Path, orgs: OrganizationIndex) -> ImpactJudge:
-        """The model in `folder`; a missing, corrupt or incompatible one gives the rules, flagged."""
+        """The model trained into `folder`, else the shipped one; a corrupt or incompatible one gives
+        the rules, flagged."""
         try:
-            model, card = load(folder)
+            model, card = load_in_force(folder)
         except CloudintelError as exc:
             return cls(orgs, None, FALLBACK_VERSION, str(exc))
         return cls(orgs, model, str(card["version"]))

@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import random
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import sklearn
+import skops.io
 
 from core.errors import ModelUnavailable
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
-from models.artifacts import CARD_FILE, MODEL_FILE, load, save
+from models.artifacts import CARD_FILE, MODEL_FILE, SHIPPED, load, save, sha256
 from models.impact_rules import rule_impact
 from models.judge import FALLBACK_VERSION, ImpactJudge
-from models.training import Example, evaluate, train
+from models.impact_model import ImpactModel
+from models.training import Example, evaluate, load_examples, train
 
 ORGS = OrganizationIndex.load()
 PAIRS = [
@@ -86,15 +90,32 @@ def test_model_scores_are_probabilities_and_evaluation_reports_both(trained: Pat
     assert all(0 <= b["mean_confidence"] <= 1 for b in report["model"]["calibration"]["reliability"])
 
 
-def test_missing_model_falls_back_to_flagged_rules(tmp_path: Path) -> None:
+def test_an_empty_model_folder_uses_the_shipped_model(tmp_path: Path) -> None:
     judge = ImpactJudge.load(tmp_path, ORGS)
-    assert (
-        judge.model is None
-        and judge.version == FALLBACK_VERSION
-        and "cloudintel model train" in judge.problem
-    )
+    _, shipped = load(SHIPPED)
+    assert judge.model is not None and judge.problem is None and judge.version == shipped["version"]
     [impact] = judge.judge([(synthetic(1)[0].facts, "t", "e")])
-    assert impact.version == FALLBACK_VERSION
+    assert impact.version == shipped["version"]
+
+
+def test_the_shipped_model_was_trained_on_the_current_data() -> None:
+    _, digest = load_examples()
+    model, card = load(SHIPPED)
+    assert card["training_data_sha256"] == digest, "models/data changed: run `make ship-model`"
+    assert card["metrics"]["model"]["level_accuracy"] >= 0.9 and isinstance(model, ImpactModel)
+
+
+def test_a_model_file_holding_an_untrusted_type_is_refused(tmp_path: Path) -> None:
+    skops.io.dump(Fraction(1, 3), tmp_path / MODEL_FILE)
+    card = {
+        "version": "x",
+        "model_sha256": sha256(tmp_path / MODEL_FILE),
+        "sklearn_version": sklearn.__version__,
+    }
+    (tmp_path / CARD_FILE).write_text(json.dumps(card))
+    with pytest.raises(ModelUnavailable, match=r"does not trust \(fractions\.Fraction\)"):
+        load(tmp_path)
+    assert ImpactJudge.load(tmp_path, ORGS).version == FALLBACK_VERSION
 
 
 def test_corrupt_model_is_refused(trained: Path, tmp_path: Path) -> None:
