@@ -88,7 +88,9 @@ def demo(
         )
     served = settings().model_copy(update={"allow_loopback": True})  # the corpus is served on loopback
     if served.organizations is None and (corpus / "organizations.yaml").is_file():
-        served = served.model_copy(update={"organizations": corpus / "organizations.yaml"})  # its fictional ones
+        served = served.model_copy(
+            update={"organizations": corpus / "organizations.yaml"}
+        )  # its fictional ones
     with serve_corpus(corpus) as base_url:
         typer.echo(f"corpus {corpus} served at {base_url}", err=True)
         _show_run(run_once(served, corpus / "sources.yaml", base_url), output)
@@ -238,12 +240,16 @@ def score(
         Path | None,
         typer.Option("--timeline", help="A `timeline --format json` file; default: the warehouse."),
     ] = None,
+    alerts_file: Annotated[
+        Path | None, typer.Option("--alerts", help="With --timeline: its run's `alerts --format json` file.")
+    ] = None,
     output: FormatOption = Format.table,
 ) -> None:
-    """Event precision, recall, F1, duplicates and fact accuracy of the timeline against gold events."""
+    """Precision, recall and F1 (overall and per type), duplicates, fact, status and impact accuracy, and
+    new-cloud-deal alert precision and recall, of the timeline against gold events."""
     from flows.scoring import score_timeline
 
-    result = score_timeline(settings(), gold, timeline_file)
+    result = score_timeline(settings(), gold, timeline_file, alerts_file)
     typer.echo(json.dumps(result, indent=2) if output is Format.json else render.score_text(result))
 
 

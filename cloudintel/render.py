@@ -167,8 +167,21 @@ def score_text(result: dict[str, Any]) -> str:
         f"({result['matched']} of {result['gold']} gold, {result['predicted']} predicted, "
         f"{result['duplicates']} duplicates)",
         f"facts: accuracy {result['fact_accuracy']:.3f}  ({facts})",
-        f"impact: level accuracy {result['level_accuracy']:.3f} on matched events",
+        f"status: accuracy {result['status_accuracy']:.3f};  impact: level accuracy "
+        f"{result['level_accuracy']:.3f} on matched events",
     ]
+    lines += [
+        f"  {kind:<11} precision {c['precision']:.3f}  recall {c['recall']:.3f}  "
+        f"({c['matched']} of {c['gold']} gold, {c['predicted']} predicted)"
+        for kind, c in result["by_type"].items()
+    ]
+    if (alerts := result["cloud_deal_alerts"]) is not None:
+        lines.append(
+            f"new-cloud-deal alerts: precision {alerts['precision']:.3f}  recall {alerts['recall']:.3f}  "
+            f"({alerts['found']} of {alerts['cloud_deals']} gold cloud deals, {alerts['alerted']} alerted)"
+        )
+    if result["events_from_distractors"] is not None:
+        lines.append(f"events found only on distractor pages: {len(result['events_from_distractors'])}")
     for label, name in (("misses", "miss"), ("spurious", "spurious"), ("wrong_facts", "wrong_fact")):
         lines += [f"  {name}: {item}" for item in result[label]]
     return "\n".join(lines)

@@ -1,9 +1,12 @@
-"""Score a timeline against a labelled corpus's gold events (the measure of issue 3).
+"""Score a timeline against a labelled corpus's gold events (the measure of issues 3 and 14).
 
 A predicted event matches a gold event when it has the same type, party sets overlapping with
 Jaccard ≥ 0.5 and dates at most 3 days apart; matching is one-to-one, best pairs first. A
-predicted event that would match a gold event already taken is a duplicate. Facts are compared
-on matched pairs (numbers within 1%).
+predicted event that would match a gold event already taken is a duplicate. Facts (status among
+them) and the impact level are compared on matched pairs (numbers within 1%). Precision and recall
+are also given per event type; with the run's alerts, those of the new-cloud-deal rule are scored
+against the gold events marked `cloud_deal`; with the corpus's distractor pages (pages with no gold
+event), the events found only on them are counted.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import date
 from typing import Any
 
 FACTS = ("amount_usd", "capacity_mw", "gpus", "duration_years", "status")
+CLOUD_DEAL_RULE = "new-cloud-deal"
 MAX_DAYS = 3
 MIN_JACCARD = 0.5
 
@@ -31,6 +35,9 @@ class Score:
     misses: list[str] = field(default_factory=list)  # gold keys not found
     spurious: list[str] = field(default_factory=list)  # predicted ids matching no gold
     wrong_facts: list[str] = field(default_factory=list)
+    by_type: dict[str, dict[str, int]] = field(default_factory=dict)  # type -> gold, predicted, matched
+    alerts: dict[str, int] | None = None  # alerted, correct, cloud_deals, found
+    from_distractors: list[str] | None = None  # predicted ids whose every source is a distractor page
 
     @property
     def precision(self) -> float:
@@ -64,15 +71,40 @@ class Score:
                 f: round(self.fact_correct.get(f, 0) / self.matched, 4) if self.matched else 1.0
                 for f in FACTS
             },
+            "status_accuracy": round(self.fact_correct.get("status", 0) / self.matched, 4)
+            if self.matched
+            else 1.0,
             "level_accuracy": round(self.level_correct / self.matched, 4) if self.matched else 1.0,
+            "by_type": {
+                kind: {
+                    **counts,
+                    "precision": _ratio(counts["matched"], counts["predicted"]),
+                    "recall": _ratio(counts["matched"], counts["gold"]),
+                }
+                for kind, counts in sorted(self.by_type.items())
+            },
+            "cloud_deal_alerts": None
+            if self.alerts is None
+            else {
+                **self.alerts,
+                "precision": _ratio(self.alerts["correct"], self.alerts["alerted"]),
+                "recall": _ratio(self.alerts["found"], self.alerts["cloud_deals"]),
+            },
+            "events_from_distractors": self.from_distractors,
             "misses": self.misses,
             "spurious": self.spurious,
             "wrong_facts": self.wrong_facts,
         }
 
 
-def score(predicted: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]) -> Score:
-    """Compare predicted events (timeline JSON) with gold events (gold.jsonl rows)."""
+def score(
+    predicted: Sequence[dict[str, Any]],
+    gold: Sequence[dict[str, Any]],
+    alerts: Sequence[dict[str, Any]] | None = None,
+    distractor_pages: set[str] | None = None,
+) -> Score:
+    """Compare predicted events (timeline JSON) with gold events (gold.jsonl rows); `alerts` are the
+    run's alerts (alerts JSON), `distractor_pages` the names of the corpus's pages with no event."""
     pairs = sorted(
         (
             (-_jaccard(p["parties"], g["parties"]), _days(p["date"], g["date"]), pi, gi)
@@ -102,7 +134,47 @@ def score(predicted: Sequence[dict[str, Any]], gold: Sequence[dict[str, Any]]) -
                 result.wrong_facts.append(
                     f"{gold[gi].get('key', gi)}.{fact}: {predicted[pi].get(fact)!r} != {gold[gi].get(fact)!r}"
                 )
+    for kind in {e["type"] for e in [*predicted, *gold]}:
+        result.by_type[kind] = {
+            "gold": sum(g["type"] == kind for g in gold),
+            "predicted": sum(p["type"] == kind for p in predicted),
+            "matched": sum(predicted[pi]["type"] == kind for pi in taken_p),
+        }
+    if alerts is not None:
+        result.alerts = _alerts(predicted, gold, taken_p, alerts)
+    if distractor_pages is not None:
+        result.from_distractors = [
+            str(p.get("id", pi))
+            for pi, p in enumerate(predicted)
+            if p.get("sources") and all(_page(s["url"]) in distractor_pages for s in p["sources"])
+        ]
     return result
+
+
+def _alerts(
+    predicted: Sequence[dict[str, Any]],
+    gold: Sequence[dict[str, Any]],
+    taken: dict[int, int],
+    alerts: Sequence[dict[str, Any]],
+) -> dict[str, int]:
+    """New-cloud-deal alerts against the gold events marked `cloud_deal`."""
+    alerted = {a["event_id"] for a in alerts if a["rule"] == CLOUD_DEAL_RULE}
+    gold_of = {predicted[pi]["id"]: gold[gi] for pi, gi in taken.items()}
+    return {
+        "alerted": len(alerted),
+        "correct": sum(bool(gold_of.get(e, {}).get("cloud_deal")) for e in alerted),
+        "cloud_deals": sum(bool(g.get("cloud_deal")) for g in gold),
+        "found": sum(bool(g.get("cloud_deal")) and e in alerted for e, g in gold_of.items()),
+    }
+
+
+def _page(url: str) -> str:
+    """A corpus page's name from its URL (…/pages/<name>.html)."""
+    return url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 1.0
 
 
 def _matches(p: dict[str, Any], g: dict[str, Any]) -> bool:

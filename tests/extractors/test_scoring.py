@@ -63,3 +63,31 @@ def test_fact_accuracy_counts_each_field() -> None:
     result = score([predicted(amount_usd=1e9, status="reported")], GOLD)
     assert result.fact_accuracy == 3 / 5
     assert sorted(w.split(":")[0] for w in result.wrong_facts) == ["a.amount_usd", "a.status"]
+
+
+def test_per_type_figures_alerts_and_distractor_events() -> None:
+    gold = [GOLD[0] | {"cloud_deal": True}, GOLD[1] | {"cloud_deal": False}]
+    found = predicted(id="deal", sources=[{"url": "http://x/pages/deal-story.html"}])
+    extra = predicted(
+        id="earnings",
+        type="capacity",
+        parties=["Oracle"],
+        sources=[{"url": "http://x/pages/earnings.html"}],
+    )
+    alerts = [
+        {"event_id": "deal", "rule": "new-cloud-deal"},
+        {"event_id": "earnings", "rule": "new-cloud-deal"},
+        {"event_id": "deal", "rule": "high-impact"},
+    ]
+    result = score([found, extra], gold, alerts, distractor_pages={"earnings"}).to_dict()
+    assert result["by_type"]["partnership"] == {
+        "gold": 1, "predicted": 1, "matched": 1, "precision": 1.0, "recall": 1.0
+    }  # fmt: skip
+    assert result["by_type"]["capacity"] == {
+        "gold": 1, "predicted": 1, "matched": 0, "precision": 0.0, "recall": 0.0
+    }  # fmt: skip
+    assert result["cloud_deal_alerts"] == {
+        "alerted": 2, "correct": 1, "cloud_deals": 1, "found": 1, "precision": 0.5, "recall": 1.0
+    }  # fmt: skip
+    assert result["events_from_distractors"] == ["earnings"]
+    assert result["status_accuracy"] == 1.0
