@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
-from extractors.feeds import FeedItem, parse_feed
+from extractors.feeds import FeedItem, parse_feed, skipped_note
 from extractors.fingerprint import content_hash
 from extractors.pages import extract_links, parse_article
 from flows.fetching.client import Fetcher, FetchResult, Validators
@@ -49,7 +49,17 @@ def read_sources(jobs: list[SourceJob], fetcher: Fetcher) -> list[SourceRead]:
     if not jobs:
         return []
     with ThreadPoolExecutor(max_workers=min(fetcher.settings.fetch_workers, len(jobs))) as pool:
-        return list(pool.map(lambda job: read_source(job[0], job[1], fetcher, job[2]), jobs))
+        return list(pool.map(lambda job: _guarded_read(job, fetcher), jobs))
+
+
+def _guarded_read(job: SourceJob, fetcher: Fetcher) -> SourceRead:
+    """`read_source`, with anything unexpected kept as that source's failure, never the run's."""
+    spec, source_id, validators = job
+    try:
+        return read_source(spec, source_id, fetcher, validators)
+    except Exception as exc:
+        reason = f"unexpected {type(exc).__name__} while reading it ({str(exc)[:200]}); please report it"
+        return SourceRead(spec, source_id, "failed", error=f"{spec.url}: {reason}")
 
 
 def read_source(
@@ -86,8 +96,11 @@ def _read_source(
             read.error = f"{spec.url}: {parsed.problem}"
             return read
         read.items = parsed.items
-        read.status = "recovered" if parsed.problem else "ok"
-        read.error = f"{spec.url}: {parsed.problem}" if parsed.problem else None
+        problems = [
+            p for p in (parsed.problem, skipped_note(parsed.skipped) if parsed.skipped else None) if p
+        ]
+        read.status = "recovered" if problems else "ok"
+        read.error = f"{spec.url}: {'; '.join(problems)}" if problems else None
         return read
     links = extract_links(result.text(), result.final_url, spec.selector or "a[href]")
     read.items = [FeedItem(url=link) for link in links]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
 
+import soupsieve
 import yaml
 
 from core.errors import ConfigError
@@ -18,6 +19,7 @@ from core.yamlfiles import compose, did_you_mean, line
 
 FIELDS = {"name", "kind", "url", "selector"}
 DEFAULT_NEWSROOM_SELECTOR = "article a[href], h2 a[href], h3 a[href]"
+MAX_SELECTOR_CHARS = 1_000
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,19 @@ def _source(node: yaml.Node, filename: str, base_url: str | None) -> SourceSpec:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{where}: url {url!r} is not an absolute http(s) URL")
     selector = values.get("selector")
+    if selector is not None:
+        _check_selector(selector, where)
     if kind == "newsroom" and selector is None:
         selector = DEFAULT_NEWSROOM_SELECTOR
     return SourceSpec(name=values["name"], kind=cast(SourceKind, kind), url=url, selector=selector)
+
+
+def _check_selector(selector: str, where: str) -> None:
+    """Refuse a CSS selector soupsieve cannot compile, now rather than mid-run."""
+    if len(selector) > MAX_SELECTOR_CHARS:
+        raise ConfigError(f"{where}: selector longer than {MAX_SELECTOR_CHARS} characters")
+    try:
+        soupsieve.compile(selector)
+    except (soupsieve.SelectorSyntaxError, ValueError, TypeError, NotImplementedError) as exc:
+        reason = " ".join(str(exc).split("\n")[0].split())
+        raise ConfigError(f"{where}: selector {selector!r} is not valid CSS ({reason})") from None

@@ -13,6 +13,7 @@ import random
 import ssl
 import threading
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ import httpx
 
 from core.errors import BlockedURLError, CloudintelError, FetchError, TransientFetchError
 from flows.fetching.guard import Resolver, check_url, system_resolver
+from flows.fetching.inflate import EncodingRefused, Inflater
 from flows.fetching.robots import RobotsCache
 from flows.settings import Settings
 
@@ -181,7 +183,12 @@ class Fetcher:
                 location = response.headers.get("location")
                 if not location:
                     raise _fetch_error(current, response.status, "redirect without a Location header")
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                except ValueError as exc:
+                    raise _fetch_error(
+                        current, response.status, f"redirect to a malformed URL ({exc})"
+                    ) from exc
                 if current in visited:
                     raise _fetch_error(url, response.status, f"redirect loop through {current}")
                 visited.add(current)
@@ -211,26 +218,29 @@ class Fetcher:
                     )
                 chunks: list[bytes] = []
                 size = 0
-                if response.status_code not in (
-                    204,
-                    304,
-                ):  # read error bodies too, so the connection is reused
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > cap:
-                            raise _fetch_error(
-                                url, 200, f"response is over the {cap}-byte cap (CLOUDINTEL_MAX_BYTES)"
-                            )
+                if response.status_code not in (204, 304):  # read error bodies too: the connection is reused
+                    inflater = Inflater(response.headers.get("content-encoding", ""))
+                    for raw in response.iter_raw():
+                        for chunk in inflater.pieces(raw):  # counted as they are produced
+                            size += len(chunk)
+                            if size > cap:
+                                raise _fetch_error(
+                                    url, 200, f"response is over the {cap}-byte cap (CLOUDINTEL_MAX_BYTES)"
+                                )
+                            chunks.append(chunk)
                         if time.monotonic() > deadline:
                             raise _transient(
                                 url, None, f"response took over {self.settings.total_timeout:.0f} s"
                             )
-                        chunks.append(chunk)
                 return _Response(response.status_code, response.headers, b"".join(chunks))
         except httpx.TimeoutException as exc:
             raise _transient(url, None, f"timed out ({type(exc).__name__})") from exc
-        except httpx.DecodingError as exc:
+        except httpx.InvalidURL as exc:
+            raise _fetch_error(url, None, f"not a valid URL ({exc})") from exc
+        except (httpx.DecodingError, zlib.error) as exc:
             raise _fetch_error(url, None, f"undecodable compressed body ({exc})") from exc
+        except EncodingRefused as exc:
+            raise _fetch_error(url, None, str(exc)) from exc
         except (httpx.TransportError, httpx.StreamError) as exc:
             raise _transient(
                 url, None, f"connection failed ({type(exc).__name__}: {exc or 'no detail'})"

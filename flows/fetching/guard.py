@@ -13,6 +13,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from core.errors import BlockedURLError
+from extractors.urls import url_problem
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -27,16 +28,12 @@ def check_url(url: str, *, allow_loopback: bool, resolver: Resolver = system_res
     """The address to connect to for `url`; raise `BlockedURLError` unless `url` is http(s) to a host
     whose addresses are all allowed. Connecting to the returned address (not the name again) means
     a second DNS answer cannot point the connection elsewhere."""
+    problem = url_problem(url)
+    if problem is not None:
+        raise BlockedURLError(f"{url[:200]}: not fetched, the URL {problem}")
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise BlockedURLError(f"{url}: only http and https URLs are fetched (got {parts.scheme or 'none'!r})")
-    host = parts.hostname
-    if not host:
-        raise BlockedURLError(f"{url}: the URL has no host")
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as exc:
-        raise BlockedURLError(f"{url}: bad port ({exc})") from exc
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         addresses = [host] if _is_ip(host) else resolver(host, port)
     except OSError as exc:

@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.support.backend import ON_POSTGRES
+from tests.support.faultserver import FaultServer
 
 CORPUS_GOLD = CORPUS / "gold.jsonl"
 
@@ -190,3 +191,33 @@ def test_a_user_adds_an_organization_without_touching_code(tmp_path: Path, cli: 
         CLOUDINTEL_ORGANIZATIONS=str(extra),
     )
     assert known.returncode == 0 and json.loads(known.stdout) == []
+
+
+@pytest.mark.flow
+def test_a_run_over_hostile_sources_keeps_every_good_item_and_records_every_bad_one(
+    tmp_path: Path, cli: Cli, fault_server: FaultServer
+) -> None:
+    base = fault_server.base_url
+    sources = tmp_path / "hostile.yaml"
+    sources.write_text(
+        "sources:\n"
+        f"  - {{name: bad-links, kind: feed, url: '{base}/hostile/bad-links.xml'}}\n"
+        f"  - {{name: entities, kind: feed, url: '{base}/hostile/entities.xml'}}\n"
+        f"  - {{name: scripts, kind: page, url: '{base}/hostile/unclosed-scripts'}}\n"
+        f"  - {{name: stacked, kind: page, url: '{base}/hostile/gzip-stacked'}}\n"
+        f"  - {{name: dense, kind: page, url: '{base}/hostile/gzip-dense'}}\n"
+    )
+    result = cli("run", "--sources", str(sources), "--format", "json", CLOUDINTEL_ALLOW_LOOPBACK="1")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (
+        summary["documents_new"] == 2 and summary["documents_failed"] == 2
+    )  # /good (and its redirect), scripts
+    errors = json.dumps(summary["errors"])
+    assert "4 items skipped" in errors and "declares XML entities" in errors
+    assert "stacked Content-Encoding" in errors and "byte cap" in errors
+    stored = json.loads(cli("documents", "--format", "json").stdout)
+    assert sorted(d["url"].removeprefix(base) for d in stored if d["status"] == "ok") == [
+        "/good",
+        "/hostile/unclosed-scripts",
+    ]

@@ -16,9 +16,9 @@ from core.errors import ModelUnavailable
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
 from models.artifacts import CARD_FILE, MODEL_FILE, SHIPPED, load, save, sha256
+from models.impact_model import ImpactModel
 from models.impact_rules import rule_impact
 from models.judge import FALLBACK_VERSION, ImpactJudge
-from models.impact_model import ImpactModel
 from models.training import Example, evaluate, load_examples, train
 
 ORGS = OrganizationIndex.load()

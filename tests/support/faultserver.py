@@ -231,7 +231,51 @@ WRONG_CHARSET = GOOD_PAGE.replace(b'charset="utf-8"', b'charset="iso-8859-1"').r
 )
 
 
+UNCLOSED_SCRIPTS = GOOD_PAGE.replace(b"Norway", b"Finland").replace(
+    b"</article>", b"</article>" + b"<script>" * 55_000
+)
+ENTITY_FEED = (
+    b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "' + b"x" * 16_000 + b'">]>'
+    b'<rss version="2.0"><channel><title>' + b"&a;" * 4_000 + b"</title>"
+    b"<item><title>t</title><link>/good</link></item></channel></rss>"
+)
+
+
+def _bad_links(h: FaultHandler) -> None:
+    """A feed whose items link to URLs no fetcher should try, between two good ones."""
+    bad = [
+        "http://[bad]/",
+        "http://[127.0.0.1]/",
+        "http://" + "a" * 70_000 + ".test/",
+        "http://8.8.8.8%25.attacker.test/",
+    ]
+    items = [f"<item><title>{i}</title><link>{link}</link></item>" for i, link in enumerate(bad)]
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Hostile</title>'
+        "<item><title>good</title><link>/good</link></item>"
+        + "".join(items)
+        + "<item><title>also good</title><link>/to-good</link></item></channel></rss>"
+    )
+    h.send_body(200, body.encode(), "application/rss+xml")
+
+
+def _gzip_stacked(h: FaultHandler) -> None:
+    h.send_body(200, gzip.compress(gzip.compress(GOOD_PAGE)), "text/html", {"Content-Encoding": "gzip, gzip"})
+
+
+def _gzip_dense(h: FaultHandler) -> None:
+    """200 MB of zeros in ~200 KB of gzip: one network read inflates to tens of MB."""
+    h.send_body(
+        200, gzip.compress(b"\0" * 200_000_000, compresslevel=9), "text/html", {"Content-Encoding": "gzip"}
+    )
+
+
 ROUTES: dict[str, Handler] = {
+    "/hostile/unclosed-scripts": lambda h: h.send_body(200, UNCLOSED_SCRIPTS, "text/html"),
+    "/hostile/entities.xml": lambda h: h.send_body(200, ENTITY_FEED, "application/rss+xml"),
+    "/hostile/bad-links.xml": _bad_links,
+    "/hostile/gzip-stacked": _gzip_stacked,
+    "/hostile/gzip-dense": _gzip_dense,
     "/good": _good,
     "/slow": _slow,
     "/drip": _drip,
