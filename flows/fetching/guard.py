@@ -47,24 +47,94 @@ def check_url(url: str, *, allow_loopback: bool, resolver: Resolver = system_res
     return addresses[0]
 
 
+# The IANA special-purpose address registries (IPv4 and IPv6, as of 2025), kept here rather than taken
+# from the ipaddress module: Python 3.11's tables miss 192.0.0.0/24 and fec0::/10, among others.
+FORBIDDEN_V4 = tuple(
+    (ipaddress.IPv4Network(net), why)
+    for net, why in (
+        ("0.0.0.0/8", "this-network"),
+        ("10.0.0.0/8", "private"),
+        ("100.64.0.0/10", "shared (carrier-grade NAT)"),
+        ("169.254.0.0/16", "link-local"),
+        ("172.16.0.0/12", "private"),
+        ("192.0.0.0/24", "IETF protocol assignments"),
+        ("192.0.2.0/24", "documentation"),
+        ("192.31.196.0/24", "AS112"),
+        ("192.52.193.0/24", "AMT"),
+        ("192.88.99.0/24", "6to4 relay anycast"),
+        ("192.168.0.0/16", "private"),
+        ("192.175.48.0/24", "direct delegation AS112"),
+        ("198.18.0.0/15", "benchmarking"),
+        ("198.51.100.0/24", "documentation"),
+        ("203.0.113.0/24", "documentation"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved"),
+    )
+)
+LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
+GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")  # everything else (ULA, link- and site-local,
+# multicast, discard, IPv4-compatible) is refused outright
+FORBIDDEN_V6 = tuple(
+    (ipaddress.IPv6Network(net), why)
+    for net, why in (
+        ("2001::/23", "IETF protocol assignments (Teredo, ORCHID, benchmarking...)"),
+        ("2001:db8::/32", "documentation"),
+        ("3fff::/20", "documentation"),
+    )
+)
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
 def refusal(address: str, *, allow_loopback: bool) -> str | None:
-    """Why `address` may not be contacted, or None when it may."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if ip.is_loopback:
+    """Why `address` may not be contacted, or None when it may. An IPv6 address that carries an IPv4
+    address (mapped, IPv4-compatible, NAT64, 6to4) is judged by that IPv4 address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "not an IP address (a zone index or a malformed answer), always refused"
+    translated = False  # reached through a translator (NAT64, 6to4): never the local machine
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is None:
+            return _v6_refusal(ip, allow_loopback)
+        translated = ip.ipv4_mapped is None
+        ip = embedded
+    if ip in LOOPBACK_V4:
+        if translated:
+            return "loopback address inside a translated IPv6 address, always refused"
         return None if allow_loopback else "loopback; set CLOUDINTEL_ALLOW_LOOPBACK=1 for local testing"
-    if ip.is_global and not ip.is_multicast:
-        return None
-    for label in ("private", "link_local", "multicast", "reserved", "unspecified"):
-        if getattr(ip, f"is_{label}"):
-            return f"{label.replace('_', '-')} address, always refused"
-    return "not a globally routable address, always refused"
+    for network, why in FORBIDDEN_V4:
+        if ip in network:
+            return f"{why} address, always refused"
+    return None
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip in NAT64 or (ip in IPV4_COMPATIBLE and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in SIX_TO_FOUR:
+        return ip.sixtofour
+    return None
+
+
+def _v6_refusal(ip: ipaddress.IPv6Address, allow_loopback: bool) -> str | None:
+    if ip == ipaddress.IPv6Address("::1"):
+        return None if allow_loopback else "loopback; set CLOUDINTEL_ALLOW_LOOPBACK=1 for local testing"
+    if ip not in GLOBAL_UNICAST_V6:
+        return "not a global unicast address (private, link-local, site-local, multicast...), always refused"
+    for network, why in FORBIDDEN_V6:
+        if ip in network:
+            return f"{why} address, always refused"
+    return None
 
 
 def _is_ip(host: str) -> bool:
     try:
-        ipaddress.ip_address(host.split("%", 1)[0])
+        ipaddress.ip_address(host)
     except ValueError:
         return False
     return True

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import socket
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.errors import BlockedURLError
 from flows.fetching.client import Fetcher
-from flows.fetching.guard import check_url
+from flows.fetching.guard import check_url, refusal
 from flows.settings import Settings
 from tests.support.faultserver import FaultServer
 
@@ -37,11 +41,42 @@ def resolver_to(*addresses: str):
         "fc00::1",
         "::ffff:10.0.0.1",
         "ff02::1",
+        "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+        "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1: loopback in disguise, not admitted as loopback
+        "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+        "::10.0.0.1",  # IPv4-compatible
+        "192.0.0.8",  # missing from Python 3.11's tables
+        "fec0::1",  # site-local, likewise
+        "2001::1",  # Teredo
+        "2001:db8::1",
+        "198.18.0.1",
+        "100::1",
+        "::",
     ],
 )
 def test_non_public_addresses_are_always_refused(address: str) -> None:
     with pytest.raises(BlockedURLError, match="always refused"):
         check_url("http://news.example/a", allow_loopback=True, resolver=resolver_to(address))
+
+
+@given(st.ip_addresses(v=4))
+@settings(max_examples=500)
+def test_an_ipv4_address_inside_ipv6_gets_the_verdict_of_the_ipv4_address(v4: ipaddress.IPv4Address) -> None:
+    expected = refusal(str(v4), allow_loopback=False) is None
+    for form in (
+        f"::ffff:{v4}",
+        str(ipaddress.IPv6Address(int(ipaddress.IPv6Address("64:ff9b::")) | int(v4))),
+        str(ipaddress.IPv6Address((0x2002 << 112) | (int(v4) << 80) | 1)),
+    ):
+        assert (refusal(form, allow_loopback=False) is None) == expected, form
+
+
+@given(st.text(max_size=80))
+@settings(max_examples=500)
+def test_the_guard_refuses_or_accepts_any_url_without_an_unexpected_error(text: str) -> None:
+    for url in (text, f"http://{text}/", f"http://[{text}]/a"):
+        with contextlib.suppress(BlockedURLError):
+            check_url(url, allow_loopback=False, resolver=resolver_to("93.184.216.34"))
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "127.8.9.10", "::1"])
@@ -115,3 +150,18 @@ def test_the_test_network_guard_refuses_non_loopback_connections() -> None:
         socket.create_connection(("192.0.2.1", 80), 0.1),
     ):
         pass
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://8.8.8.8%25.attacker.test/",
+        "http://[127.0.0.1]/",
+        "http://[bad]/",
+        "http://a b.test/",
+        "http://x_y.test/",
+    ],
+)
+def test_hosts_that_are_not_well_formed_names_or_addresses_are_refused(url: str) -> None:
+    with pytest.raises(BlockedURLError, match="not fetched, the URL"):
+        check_url(url, allow_loopback=True, resolver=resolver_to("93.184.216.34"))
