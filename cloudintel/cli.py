@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cloudintel import render
-from cloudintel.shell import Shell, day, echo_json, read, settings
+from cloudintel.alerts_cli import alerts_app
+from cloudintel.model_cli import model_app
+from cloudintel.shell import Format, FormatOption, Level, Shell, day, echo_json, read, settings
 from core.errors import UsageError
-from core.vocabulary import EVENT_TYPES, LEVELS, STATUSES
+from core.vocabulary import EVENT_TYPES, STATUSES
 
 if TYPE_CHECKING:
     from warehouse.runs import RunSummary
@@ -36,18 +38,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(model_app, name="model")
+app.add_typer(alerts_app, name="alerts")
 
-Format = StrEnum("Format", ["table", "json"])
 TimelineFormat = StrEnum("TimelineFormat", ["table", "json", "csv"])
 ExportFormat = StrEnum("ExportFormat", ["csv", "json", "parquet"])
 EventType = StrEnum("EventType", list(EVENT_TYPES))
 Status = StrEnum("Status", list(STATUSES))
-Level = StrEnum("Level", list(LEVELS))
 
 SourcesOption = Annotated[
     Path, typer.Option("--sources", help="Sources file (YAML list of {name, kind, url}).", dir_okay=False)
 ]
-FormatOption = Annotated[Format, typer.Option("--format", help="table for people, json for scripts.")]
 
 
 @app.command()
@@ -253,60 +254,6 @@ def score(
     typer.echo(json.dumps(result, indent=2) if output is Format.json else render.score_text(result))
 
 
-model_app = typer.Typer(help="Train, evaluate and apply the impact classifier.", no_args_is_help=True)
-app.add_typer(model_app, name="model")
-DataOption = Annotated[
-    Path | None,
-    typer.Option("--data", help="Labelled events (JSONL); default: models/data/impact_events.jsonl."),
-]
-
-
-@model_app.command("train")
-def model_train(data: DataOption = None, output: FormatOption = Format.table) -> None:
-    """Fit the impact model on the training split plus analyst labels; save it with its card."""
-    from flows.impact import train_model
-
-    card, metrics = train_model(settings(), data)
-    if output is Format.json:
-        echo_json(card)
-        return
-    typer.echo(
-        f"model {card['version']} saved in {settings().model_folder} ({metrics['training_seconds']:.1f} s to "
-        f"train on {metrics['training_examples']} events, {metrics['analyst_labels']} of them analyst labels)"
-    )
-    typer.echo(render.metrics_text(metrics))
-
-
-@model_app.command("evaluate")
-def model_evaluate(data: DataOption = None, output: FormatOption = Format.table) -> None:
-    """Classification report, confusion matrix, per-theme F1 and calibration on the held-out split,
-    with the rule baseline beside the model, and agreement with analyst labels."""
-    from flows.impact import evaluate_model
-
-    metrics, problem = evaluate_model(settings(), data)
-    if problem:
-        typer.echo(f"cloudintel: {problem}; showing the rule baseline only", err=True)
-    if output is Format.json:
-        echo_json(metrics)
-        return
-    typer.echo(f"model {metrics['model_version']} on {metrics['examples']} held-out events")
-    typer.echo(render.metrics_text(metrics))
-    if "analyst_labels" in metrics:
-        typer.echo(f"\nagainst {metrics['analyst_labels']['examples']} analyst labels:")
-        typer.echo(render.metrics_text(metrics["analyst_labels"], reports=False))
-
-
-@model_app.command("rescore")
-def model_rescore() -> None:
-    """Re-score every stored event with the current model (analyst labels stay)."""
-    from flows.analysis import rescore
-
-    count, judge = rescore(settings())
-    if judge.problem:
-        typer.echo(f"cloudintel: {judge.problem}; scored with the rule baseline ({judge.version})", err=True)
-    typer.echo(f"{count} events re-scored with {judge.version}", err=True)
-
-
 @app.command()
 def label(
     event_id: Annotated[str, typer.Argument(help="An event id from the timeline.")],
@@ -323,55 +270,22 @@ def label(
     typer.echo(f"{event_id}: impact {impact.value} ({', '.join(chosen) or 'no themes'}) by analyst", err=True)
 
 
-alerts_app = typer.Typer(help="Alerts fired on new events, their delivery, and channel tests.")
-app.add_typer(alerts_app, name="alerts")
-
-
-@alerts_app.callback(invoke_without_command=True)
-def alerts(ctx: typer.Context, output: FormatOption = Format.table) -> None:
-    """List the alerts fired so far, oldest first, with delivery status per channel."""
-    if ctx.invoked_subcommand is not None:
-        return
-    from warehouse.alerts import alerts_json
-
-    rows = read(alerts_json)
-    typer.echo(json.dumps(rows, indent=2) if output is Format.json else render.alerts_table(rows))
-
-
-@alerts_app.command("test")
-def alerts_test(
-    channel: Annotated[str, typer.Argument(help="A channel name from the alerts file, or log / jsonl.")],
-) -> None:
-    """Send a test message to one channel."""
-    from flows.alerting.manual import send_test_message
-
-    send_test_message(settings(), channel)
-    typer.echo(f"test message delivered to {channel}", err=True)
-
-
-@alerts_app.command("retry")
-def alerts_retry() -> None:
-    """Re-send every alert channel that has not been delivered yet."""
-    from flows.alerting.manual import retry_deliveries
-
-    counts = retry_deliveries(settings())
-    typer.echo(f"{counts.delivered} deliveries succeeded, {counts.failed} failed", err=True)
-    if counts.failed:
-        raise typer.Exit(1)
-
-
 @app.command()
 def web(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the timeline page and the JSON API (read-only; docs at /docs)."""
+    """Serve the timeline page and the JSON API (read-only; docs at /docs). Loopback only, unless
+    CLOUDINTEL_WEB_TOKEN is set: then every request needs the token."""
     import uvicorn
 
     from cloudintel.web.app import create_app
 
-    application = create_app(settings())
-    typer.echo(f"cloudintel web on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops", err=True)
+    application = create_app(settings(), host)
+    guarded = " (token required)" if settings().web_token else ""
+    typer.echo(
+        f"cloudintel web on http://{host}:{port}/{guarded} (API docs at /docs); Ctrl-C stops", err=True
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

@@ -7,18 +7,23 @@ import json
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
 
 from core.errors import CloudintelError, UsageError
+from core.vocabulary import LEVELS
 from flows.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 T = TypeVar("T")
+Format = StrEnum("Format", ["table", "json"])
+Level = StrEnum("Level", list(LEVELS))
+FormatOption = Annotated[Format, typer.Option("--format", help="table for people, json for scripts.")]
 _SETTINGS: ContextVar[Settings | None] = ContextVar("settings", default=None)
 
 

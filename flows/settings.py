@@ -79,6 +79,16 @@ class Settings(BaseSettings):
         default=None,
         description="File the `jsonl` alert channel appends to; default $CLOUDINTEL_HOME/alerts.jsonl.",
     )
+    web_token: SecretStr | None = Field(
+        default=None,
+        description="Token the web app and API require (Authorization: Bearer, or ?token= once in a browser); "
+        "needed to serve beyond loopback (`cloudintel web --host 0.0.0.0`).",
+    )
+    web_hosts: str = Field(
+        default="",
+        description="Comma-separated extra Host names the web app answers to (beside loopback and the "
+        "address it is bound to), e.g. intel.example.com behind a reverse proxy.",
+    )
     model_dir: Path | None = Field(
         default=None,
         description="Folder of the trained impact model (default $CLOUDINTEL_HOME/models); without a usable "
@@ -103,6 +113,11 @@ class Settings(BaseSettings):
     def organization_index(self) -> OrganizationIndex:
         """The organization list: the bundled one plus the user's file, if set."""
         return OrganizationIndex.load(extra=self.organizations.expanduser() if self.organizations else None)
+
+    @property
+    def web_host_names(self) -> list[str]:
+        """The extra Host names of CLOUDINTEL_WEB_HOSTS."""
+        return [h.strip() for h in self.web_hosts.split(",") if h.strip()]
 
     @property
     def home_dir(self) -> Path:

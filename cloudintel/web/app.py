@@ -15,7 +15,9 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
+from swagger_ui_bundle import swagger_ui_path
 
+from cloudintel.web.security import protect
 from core.errors import UsageError
 from core.vocabulary import EventType, Level, Status
 from flows.settings import Settings
@@ -31,6 +33,7 @@ from warehouse.timeline import (
 )
 
 STATIC = Path(__file__).resolve().parent / "static"
+MAX_OFFSET = 1_000_000_000  # beyond any warehouse; larger numbers overflow the database's integers
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -41,13 +44,17 @@ def _session(request: Request) -> Iterator[Session]:
 Db = Annotated[Session, Depends(_session)]
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The app for one warehouse."""
+def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
+    """The app for one warehouse, to be served on `bound_host` (beyond loopback it needs a token)."""
     app = FastAPI(
         title="cloudintel",
         description="Partnership, capacity and pricing events of the AI and cloud-compute market.",
         version="0.1.0",
+        docs_url=None,  # served below from the app's own copy of Swagger UI, not a CDN
+        redoc_url=None,
     )
+    token = settings.web_token.get_secret_value() if settings.web_token else None
+    protect(app, bound_host, token, settings.web_host_names)
     app.state.engine = get_engine(settings.warehouse_url)
     orgs = settings.organization_index()
 
@@ -67,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
         until: date | None = None,
         min_impact: Level | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> dict[str, Any]:
         where = TimelineFilter(
             companies=[canonical(c) for c in company or []],
@@ -110,9 +117,14 @@ def create_app(settings: Settings) -> FastAPI:
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        return FileResponse(STATIC / "docs.html")
+
     @app.get("/company/{name}", include_in_schema=False)
     def company_page(name: str) -> FileResponse:
         return FileResponse(STATIC / "company.html")
 
+    app.mount("/swagger", StaticFiles(directory=swagger_ui_path), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
