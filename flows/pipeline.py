@@ -20,6 +20,8 @@ from sqlmodel import Session
 
 from extractors.feeds import FeedItem
 from flows import steps
+from flows.alerting.rules import load_alert_config
+from flows.alerting.secrets import channel_environment
 from flows.fetching.client import Validators
 from flows.ingest import SourceRead
 from flows.process import settle_process
@@ -150,7 +152,8 @@ def _run(
     summary.durations["classify"] = round(time.monotonic() - stage, 3)
 
     stage = time.monotonic()
-    alerts = submit.alerts(db, settings, orgs, dict(os.environ)).result()
+    channels = load_alert_config(settings.alerts_file, orgs).channels.values()
+    alerts = submit.alerts(db, settings, orgs, channel_environment(channels, os.environ)).result()
     summary.alerts_fired, summary.alerts_delivered, summary.alerts_failed = (
         alerts.fired,
         alerts.delivered,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,9 @@ from urllib.parse import urlsplit
 
 import apprise
 
+from flows.alerting.secrets import REDACTOR, secret_pieces, substitute, variables
+
 LOG = logging.getLogger("cloudintel.alerts")
-_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 DEFAULT_TIMEOUTS = {"cto": "5", "rto": "10"}  # Apprise's connect and read timeouts, seconds
 WEBHOOK_SCHEMES = {"json", "jsons", "form", "forms", "xml", "xmls"}  # take custom headers ("+Name=value")
 
@@ -52,20 +52,23 @@ def deliver(
         return Delivery(True)
     if template is None:
         return Delivery(False, f"channel {channel!r} is not defined in the alerts file")
-    missing = [name for name in _VARIABLE.findall(template) if not environ.get(name)]
+    names = variables(template)
+    missing = [name for name in names if not environ.get(name)]
     if missing:
         return Delivery(False, f"channel {channel!r}: environment variable {missing[0]} is not set")
-    url = _with_timeouts(_VARIABLE.sub(lambda m: environ[m.group(1)], template), key)
+    url = _with_timeouts(substitute(template, environ), key)
+    REDACTOR.register(secret_pieces(url, [environ[name] for name in names]))  # before Apprise logs a word
     notifier = apprise.Apprise()
-    if not notifier.add(url):
-        return Delivery(
-            False, f"channel {channel!r}: not a valid Apprise URL (scheme {urlsplit(url).scheme!r})"
-        )
     with apprise.LogCapture(level=logging.WARNING) as captured:
+        if not notifier.add(url):
+            return Delivery(
+                False, f"channel {channel!r}: not a valid Apprise URL (scheme {urlsplit(url).scheme!r})"
+            )
         sent = notifier.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT)
     if sent:
         return Delivery(True)
-    return Delivery(False, f"channel {channel!r}: {_redact(captured.getvalue(), url) or 'delivery failed'}")
+    complaint = REDACTOR.redact(" ".join(captured.getvalue().split()))[:300]
+    return Delivery(False, f"channel {channel!r}: {complaint or 'delivery failed'}")
 
 
 def _with_timeouts(url: str, key: str | None) -> str:
@@ -77,13 +80,3 @@ def _with_timeouts(url: str, key: str | None) -> str:
     if not extra:
         return url
     return f"{url}{'&' if '?' in url else '?'}{extra}"
-
-
-def _redact(log: str, url: str) -> str:
-    """Apprise's complaint, one line, without the URL or anything secret in it."""
-    parts = urlsplit(url)
-    secrets = [url, parts.netloc, parts.password or "", parts.username or "", parts.path, parts.query]
-    text = " ".join(log.split())
-    for secret in sorted((s for s in secrets if s and len(s) > 3), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text[:300]

@@ -9,6 +9,7 @@ from core.errors import ConfigError, TerminalError
 from flows.alerting.channels import deliver
 from flows.alerting.outbox import AlertCounts, deliver_pending
 from flows.alerting.rules import BUILT_IN_CHANNELS, load_alert_config
+from flows.alerting.secrets import channel_environment
 from flows.settings import Settings
 
 TEST_TITLE = "[cloudintel] test message"
@@ -31,7 +32,7 @@ def send_test_message(settings: Settings, channel: str) -> None:
         TEST_BODY,
         {"test": True, "title": TEST_TITLE},
         settings.alerts_log,
-        os.environ,
+        channel_environment(config.channels.values(), os.environ),
     )
     if not result.ok:
         raise TerminalError(result.error or "delivery failed")
@@ -40,4 +41,5 @@ def send_test_message(settings: Settings, channel: str) -> None:
 def retry_deliveries(settings: Settings) -> AlertCounts:
     """Re-send every alert channel not delivered yet."""
     config = load_alert_config(settings.alerts_file, settings.organization_index())
-    return deliver_pending(settings.warehouse_url, config, settings.alerts_log, os.environ)
+    environ = channel_environment(config.channels.values(), os.environ)
+    return deliver_pending(settings.warehouse_url, config, settings.alerts_log, environ)

@@ -221,3 +221,19 @@ def test_a_run_over_hostile_sources_keeps_every_good_item_and_records_every_bad_
         "/good",
         "/hostile/unclosed-scripts",
     ]
+
+
+@pytest.mark.flow
+def test_a_channel_token_never_reaches_stderr_even_in_pieces(tmp_path: Path, cli: Cli) -> None:
+    """During a run Prefect's console handler shows Apprise's warnings, which quote an invalid Slack
+    token: the warning still shows, the token does not."""
+    alerts = tmp_path / "alerts.yaml"
+    alerts.write_text(
+        "channels:\n  team: slack://${TEAM_TOKEN}\nrules:\n  - {name: r, kind: new-cloud-deal, channels: [team]}\n"
+    )
+    token = "T1234ABCD/B5678EFGH/xoxoSECRETtoken123"
+    result = cli("demo", "--format", "json", CLOUDINTEL_ALERTS=str(alerts), TEAM_TOKEN=token)
+    assert result.returncode == 0, result.stderr
+    assert "invalid Slack" in result.stderr and json.loads(result.stdout)["alerts_failed"] > 0
+    for piece in (token, "T1234ABCD", "B5678EFGH", "xoxoSECRETtoken123"):
+        assert piece not in result.stderr + result.stdout

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -216,3 +217,15 @@ def test_bundled_alerts_file_loads() -> None:
         "high-impact",
         "price-cut",
     ]
+
+
+def test_a_value_inside_a_channel_template_cannot_retarget_the_url() -> None:
+    from flows.alerting.secrets import channel_environment, substitute
+
+    hostile = {"TOKEN": "x@evil.example:80/", "URL": "json://127.0.0.1:9/hook", "OTHER": "unrelated"}
+    assert urlsplit(substitute("json://127.0.0.1:9/${TOKEN}", hostile)).hostname == "127.0.0.1"
+    assert substitute("${URL}", hostile) == "json://127.0.0.1:9/hook"  # a whole URL from the environment
+    assert channel_environment(["json://h/${TOKEN}", "${URL}"], hostile) == {
+        "TOKEN": hostile["TOKEN"],
+        "URL": hostile["URL"],
+    }
