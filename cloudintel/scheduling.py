@@ -1,12 +1,15 @@
 """Keep the daily schedule on one machine: Prefect schedules only against a real API server.
 
 Uses the server named by PREFECT_API_URL if there is one; otherwise starts `prefect server start` on
-127.0.0.1 for as long as the schedule runs, then serves the pipeline with a cron schedule.
+127.0.0.1 for as long as the schedule runs, then serves the pipeline with a cron schedule. The server it
+starts is locked down: bound to loopback, an API auth string made for this run (basic auth; any local
+process or web page without it is refused), CSRF protection on, analytics off.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -45,8 +48,15 @@ def prefect_server(settings: Settings) -> Iterator[str]:
         yield existing
         return
     api_url = f"http://127.0.0.1:{SERVER_PORT}/api"
+    auth = f"cloudintel:{secrets.token_urlsafe(24)}"
     settings.home_dir.mkdir(parents=True, exist_ok=True)
     log = (settings.home_dir / "prefect-server.log").open("ab")
+    environment = {
+        **os.environ,
+        "PREFECT_SERVER_API_AUTH_STRING": auth,
+        "PREFECT_SERVER_CSRF_PROTECTION_ENABLED": "true",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -61,13 +71,14 @@ def prefect_server(settings: Settings) -> Iterator[str]:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env=environment,
         start_new_session=True,
     )
     try:
-        _wait_healthy(api_url, process)
-        from prefect.settings import PREFECT_API_URL, temporary_settings
+        _wait_healthy(api_url, process, auth)
+        from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
-        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+        with temporary_settings(updates={PREFECT_API_URL: api_url, PREFECT_API_AUTH_STRING: auth}):
             yield api_url
     finally:
         process.terminate()
@@ -75,7 +86,7 @@ def prefect_server(settings: Settings) -> Iterator[str]:
         log.close()
 
 
-def _wait_healthy(api_url: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_healthy(api_url: str, process: subprocess.Popen[bytes], auth: str) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -84,7 +95,8 @@ def _wait_healthy(api_url: str, process: subprocess.Popen[bytes]) -> None:
                 "CLOUDINTEL_HOME, or set PREFECT_API_URL to a running server"
             )
         try:
-            if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+            user, password = auth.split(":", 1)
+            if httpx.get(f"{api_url}/health", auth=(user, password), timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass

@@ -1,5 +1,5 @@
 """Which URLs the pipeline follows: absolute http(s), a well-formed host (a DNS name or an IP literal,
-IPv6 only in brackets), no whitespace or control characters, at most 2,048 characters. Pure: the feed
+IPv6 only in brackets), no credentials, no whitespace or control characters, at most 2,048 characters. Pure: the feed
 and page parsers drop the links that fail, the outbound guard refuses them, each with the reason."""
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ def url_problem(url: str) -> str | None:
         return f"only http and https URLs are fetched (got {parts.scheme or 'none'!r})"
     if not host:
         return "no host"
+    if parts.username is not None or parts.password is not None:
+        return "holds credentials (user:password@), which are never sent"
     if "[" in parts.netloc:
         return None if _is_ipv6(host) else f"bracketed host {host!r} is not an IPv6 address"
     return None if _is_ipv4(host) or _is_dns_name(host) else f"host {host!r} is not a well-formed name"

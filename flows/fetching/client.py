@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from functools import cache
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -96,6 +97,10 @@ class Fetcher:
                 pool=settings.total_timeout,
             ),
             follow_redirects=False,
+            trust_env=False,  # no HTTP(S)_PROXY or netrc from the environment: sites see us directly
+            cookies=CookieJar(
+                DefaultCookiePolicy(allowed_domains=[])
+            ),  # keeps no cookie: nothing carries between sites
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             limits=httpx.Limits(max_connections=settings.fetch_workers, max_keepalive_connections=8),
             verify=tls_context(),

@@ -160,6 +160,7 @@ def test_the_test_network_guard_refuses_non_loopback_connections() -> None:
         "http://[bad]/",
         "http://a b.test/",
         "http://x_y.test/",
+        "http://user:pass@news.example/",  # credentials would reach whoever answers
     ],
 )
 def test_hosts_that_are_not_well_formed_names_or_addresses_are_refused(url: str) -> None:

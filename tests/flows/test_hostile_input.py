@@ -118,3 +118,21 @@ def test_a_bad_css_selector_is_refused_when_the_sources_file_loads(selector: str
     text = f"sources:\n  - name: n\n    kind: newsroom\n    url: https://x.example/\n    selector: {json.dumps(selector)}\n"
     with pytest.raises(ConfigError, match=r"^s\.yaml:2: selector "):
         parse_sources(text, "s.yaml")
+
+
+def test_no_cookie_set_by_one_page_is_sent_with_the_next_request(
+    settings: Settings, fault_server: FaultServer
+) -> None:
+    with Fetcher(settings) as fetcher:  # one client for the whole batch, as in a run
+        fetcher.fetch(f"{fault_server.base_url}/hostile/set-cookie")
+        fetcher.fetch(f"{fault_server.base_url}/good")
+    assert "cookie" not in {name.lower() for name in fault_server.headers["/good"]}
+
+
+def test_proxy_variables_in_the_environment_are_not_followed(
+    settings: Settings, fault_server: FaultServer, closed_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{closed_port}")
+    [record] = pages(settings, fault_server, "/good")
+    assert record.outcome == "ok"

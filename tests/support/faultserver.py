@@ -271,6 +271,9 @@ def _gzip_dense(h: FaultHandler) -> None:
 
 
 ROUTES: dict[str, Handler] = {
+    "/hostile/set-cookie": lambda h: h.send_body(
+        200, GOOD_PAGE, "text/html", {"Set-Cookie": "tracker=abc; Path=/"}
+    ),
     "/hostile/unclosed-scripts": lambda h: h.send_body(200, UNCLOSED_SCRIPTS, "text/html"),
     "/hostile/entities.xml": lambda h: h.send_body(200, ENTITY_FEED, "application/rss+xml"),
     "/hostile/bad-links.xml": _bad_links,
