@@ -1,13 +1,16 @@
-"""robots.txt, fetched once per host and run, read with the standard library's parser (RFC 9309)."""
+"""robots.txt, fetched once per host and run, read with Protego (RFC 9309: the longest matching rule
+wins, `*` and `$` patterns; the standard library's parser takes the first match and ignores both)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 GetRobots = Callable[[str], tuple[int | None, str]]
+MAX_ROBOTS_CHARS = 500_000  # RFC 9309 §2.5 asks parsers to read at least 500 KiB
 
 
 class RobotsCache:
@@ -16,25 +19,20 @@ class RobotsCache:
     def __init__(self, get: GetRobots, user_agent: str) -> None:
         self._get = get
         self._agent = user_agent.split("/", 1)[0]
-        self._parsers: dict[str, RobotFileParser] = {}
+        self._rules: dict[str, Protego | None] = {}  # None: no rules, everything allowed
         self._lock = threading.Lock()
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._lock:
-            parser = self._parsers.get(origin)
-            if parser is None:
-                parser = self._parsers[origin] = self._load(origin)
-        return parser.can_fetch(self._agent, url)
+            if origin not in self._rules:
+                self._rules[origin] = self._load(origin)
+            rules = self._rules[origin]
+        return rules is None or rules.can_fetch(url, self._agent)
 
-    def _load(self, origin: str) -> RobotFileParser:
-        parser = RobotFileParser(f"{origin}/robots.txt")
+    def _load(self, origin: str) -> Protego | None:
         status, text = self._get(f"{origin}/robots.txt")
-        if status == 200:
-            parser.parse(text.splitlines())
-        elif status is not None and 400 <= status < 500:
-            parser.allow_all = True  # RFC 9309 §2.3.1.3: no robots.txt, no rules
-        else:
-            parser.allow_all = True  # unreachable or 5xx: the page fetch itself will fail or retry
-        return parser
+        if status != 200:
+            return None  # 4xx: no rules (RFC 9309 §2.3.1.3); unreachable or 5xx: the page fetch will tell
+        return Protego.parse(text[:MAX_ROBOTS_CHARS])

@@ -110,6 +110,7 @@ def test_demo_json_puts_only_the_summary_on_stdout_and_sources_are_listed(tmp_pa
     summary = json.loads(result.stdout)
     assert summary["documents_new"] == 27 and summary["documents_failed"] == 1
     assert "Finished in state Completed" in result.stderr  # Prefect's logs went to stderr
+    assert "telemetry" not in result.stderr  # the temporary server sends none unless the user asks
     # the warehouse is the test backend's: the default file under CLOUDINTEL_HOME, or the PostgreSQL database
     assert (tmp_path / "warehouse.db").exists() is not ON_POSTGRES
 

@@ -129,3 +129,12 @@ def test_many_fetches_keep_input_order(settings: Settings, fault_server: FaultSe
         results = fetcher.fetch_many((url, None) for url in urls)
     assert [r.url for r in results] == urls
     assert [r.outcome for r in results] == ["ok", "failed", "ok", "ok"]
+
+
+def test_robots_rules_are_read_as_rfc_9309_says(settings: Settings, fault_server: FaultServer) -> None:
+    """The longest matching rule wins (Allow: /private/open over Disallow: /private/), and `$` anchors."""
+    with Fetcher(settings) as fetcher:
+        opened = fetcher.fetch(f"{fault_server.base_url}/private/open")
+        pdf = fetcher.fetch(f"{fault_server.base_url}/report.pdf")
+    assert opened.ok
+    assert not pdf.ok and "robots.txt" in (pdf.error or "") and fault_server.hits["/report.pdf"] == 0

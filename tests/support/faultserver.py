@@ -296,8 +296,12 @@ ROUTES: dict[str, Handler] = {
     "/undecodable": _undecodable,
     "/malformed-feed.xml": lambda h: h.send_body(200, MALFORMED_FEED, "application/rss+xml"),
     "/html-feed.xml": lambda h: h.send_body(200, HTML_AS_FEED, "text/html"),
-    "/robots.txt": lambda h: h.send_body(200, b"User-agent: *\nDisallow: /private/\n", "text/plain"),
+    "/robots.txt": lambda h: h.send_body(
+        200, b"User-agent: *\nDisallow: /private/\nAllow: /private/open\nDisallow: /*.pdf$\n", "text/plain"
+    ),
     "/private/page": _good,
+    "/private/open": _good,
+    "/report.pdf": _good,
     "/billion-laughs.xml": lambda h: h.send_body(200, BILLION_LAUGHS, "application/rss+xml"),
     "/xxe.xml": _xxe,
     "/huge": _huge,
