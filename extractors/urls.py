@@ -25,8 +25,10 @@ def url_problem(url: str) -> str | None:
         parts.port  # noqa: B018 -- raises ValueError on a bad port
     except ValueError as exc:
         return f"malformed ({exc})"
+    if not parts.scheme:
+        return "is not an absolute http(s) URL"
     if parts.scheme not in ("http", "https"):
-        return f"only http and https URLs are fetched (got {parts.scheme or 'none'!r})"
+        return f"only http and https URLs are fetched (got {parts.scheme!r})"
     if not host:
         return "no host"
     if parts.username is not None or parts.password is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
-from urllib.parse import urlsplit
 
 import soupsieve
 import yaml
@@ -16,6 +15,7 @@ import yaml
 from core.errors import ConfigError
 from core.vocabulary import SOURCE_KINDS, SourceKind
 from core.yamlfiles import compose, did_you_mean, line
+from extractors.urls import url_problem
 
 FIELDS = {"name", "kind", "url", "selector"}
 DEFAULT_NEWSROOM_SELECTOR = "article a[href], h2 a[href], h3 a[href]"
@@ -96,9 +96,9 @@ def _source(node: yaml.Node, filename: str, base_url: str | None) -> SourceSpec:
             f"{where}: kind {kind!r} is not one of {', '.join(SOURCE_KINDS)}{did_you_mean(kind, SOURCE_KINDS)}"
         )
     url = values["url"].replace("{{BASE}}", base_url) if base_url else values["url"]
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{where}: url {url!r} is not an absolute http(s) URL")
+    problem = url_problem(url)
+    if problem is not None:
+        raise ConfigError(f"{where}: url {url[:200]!r} cannot be fetched: the URL {problem}")
     selector = values.get("selector")
     if selector is not None:
         _check_selector(selector, where)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.feeds import parse_feed
+from extractors.urls import url_problem
 from tests.support.faultserver import HTML_AS_FEED, MALFORMED_FEED
 
 FEEDS = Path(__file__).resolve().parents[2] / "cloudintel" / "corpus" / "feeds"
@@ -65,3 +66,35 @@ def test_an_html_page_is_not_a_feed() -> None:
 def test_arbitrary_bytes_never_raise(body: bytes) -> None:
     parsed = parse_feed(body, "http://127.0.0.1:1/f.xml")
     assert all(item.url.startswith("http") for item in parsed.items)
+
+
+FEED_PARTS = st.sampled_from(
+    [
+        '<?xml version="1.0"?>',
+        "<!DOCTYPE rss [",
+        '<!ENTITY a "xxxxxxxx">',
+        "<!entity b SYSTEM 'file:///etc/passwd'>",
+        "]>",
+        '<rss version="2.0"><channel><title>',
+        "&a;",
+        "</title><item><link>",
+        "http://[bad]/",
+        "/good",
+        "http://x.example/a",
+        "</link></item>",
+        "</channel></rss>",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(FEED_PARTS, st.text(max_size=20)), max_size=25))
+def test_the_feed_pre_check_refuses_every_entity_declaration_and_keeps_only_fetchable_links(
+    parts: list[str],
+) -> None:
+    body = "".join(parts).encode()
+    parsed = parse_feed(body, "http://127.0.0.1:1/f.xml")
+    if b"<!entity" in body.lower():
+        assert not parsed.is_feed and parsed.items == [] and "entities" in (parsed.problem or "")
+    assert all(url_problem(item.url) is None for item in parsed.items)
+    assert all(len(item.title or "") <= 1_000 for item in parsed.items)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.errors import ConfigError
+from core.vocabulary import SOURCE_KINDS
 from flows.sources_file import DEFAULT_NEWSROOM_SELECTOR, load_sources, parse_sources
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,3 +67,36 @@ def test_mistakes_are_refused_with_line_and_reason(text: str, line: int, reason:
 def test_missing_file_says_which_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nope\.yaml"):
         load_sources(tmp_path / "nope.yaml")
+
+
+SOURCE_PARTS = st.sampled_from(
+    [
+        "sources:\n",
+        "  - ",
+        "name: a\n",
+        "    kind: feed\n",
+        "    kind: newsroom\n",
+        "    kind: fed\n",
+        "    url: https://x.example/f\n",
+        "    url: http://[bad]/\n",
+        "  - {name: b, kind: page, url: 'http://[bad]/'}\n",
+        "    selector: 'a[href'\n",
+        "    selector: 'article a'\n",
+        "    ulr: x\n",
+        "{",
+        "[",
+        ": :",
+        "\t",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(SOURCE_PARTS, st.text(max_size=15)), max_size=20))
+def test_any_sources_file_loads_or_is_refused_with_its_file_and_line(parts: list[str]) -> None:
+    try:
+        specs = parse_sources("".join(parts), "s.yaml")
+    except ConfigError as exc:
+        assert re.match(r"s\.yaml(:\d+)?: ", str(exc)), str(exc)
+        return
+    assert specs and all(s.kind in SOURCE_KINDS and s.url.startswith("http") for s in specs)
