@@ -151,18 +151,10 @@ def _features() -> FeatureUnion:
     )
 
 
-def type_pipeline() -> Pipeline:
-    """Sentence → none / partnership / capacity / pricing."""
-    return Pipeline(
-        [
-            ("features", _features()),
-            ("classify", LogisticRegression(C=8.0, max_iter=5000, class_weight="balanced")),
-        ]
-    )
-
-
-def status_pipeline() -> Pipeline:
-    """Event sentence → announced / reported / in_talks."""
+def sentence_pipeline() -> Pipeline:
+    """Sentence features → a class-balanced logistic regression: the type classifier (none /
+    partnership / capacity / pricing, over every sentence) and the status classifier (announced /
+    reported / in_talks, over event sentences) are each one of these."""
     return Pipeline(
         [
             ("features", _features()),
@@ -183,10 +175,10 @@ def cross_validate(sentences: Sequence[LabelledSentence], folds: int = 5) -> dic
     for train_index, test_index in GroupKFold(n_splits=folds).split(sentences, groups=groups):
         train = [sentences[i] for i in train_index]
         test = [sentences[i] for i in test_index]
-        model = type_pipeline().fit(records_of(train), [s.label for s in train])
+        model = sentence_pipeline().fit(records_of(train), [s.label for s in train])
         predicted[test_index] = model.predict(records_of(test))
         events = [s for s in train if s.label != NONE]
-        status = status_pipeline().fit(records_of(events), [s.status for s in events])
+        status = sentence_pipeline().fit(records_of(events), [s.status for s in events])
         test_events = [i for i in test_index if sentences[i].label != NONE]
         if test_events:
             guesses = status.predict(records_of(sentences[i] for i in test_events))

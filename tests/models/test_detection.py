@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import ConfigError
 from core.vocabulary import STATUSES
-from models.detection import LABELS, NONE, load_corpus, records_of, type_pipeline
+from models.detection import LABELS, NONE, load_corpus, records_of, sentence_pipeline
 
 
 def test_the_corpus_is_large_varied_and_labelled_by_the_guide() -> None:
@@ -32,7 +32,7 @@ def test_the_detector_finds_events_in_articles_it_was_not_trained_on() -> None:
     held_out = sorted({s.article for s in sentences})[::10]  # every tenth article
     train = [s for s in sentences if s.article not in held_out]
     test = [s for s in sentences if s.article in held_out]
-    model = type_pipeline().fit(records_of(train), [s.label for s in train])
+    model = sentence_pipeline().fit(records_of(train), [s.label for s in train])
     guesses = model.predict(records_of(test))
     events = [(s.label, g) for s, g in zip(test, guesses, strict=True) if s.label != NONE]
     found = sum(g != NONE for _, g in events) / len(events)
