@@ -141,6 +141,33 @@ def documents(
     typer.echo(f"{len(rows)} documents", err=True)
 
 
+PageFormat = StrEnum("PageFormat", ["jsonl", "text"])
+
+
+@app.command()
+def page(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Local HTML files or http(s) URLs.", metavar="FILE_OR_URL...")
+    ],
+    output: Annotated[
+        PageFormat, typer.Option("--format", help="jsonl for scripts, text for people.")
+    ] = PageFormat.jsonl,
+) -> None:
+    """What the pipeline reads from each page: title, publication date and main text (a local file
+    needs no network). Exits 1 when any input could not be read (its line says why)."""
+    from flows.page_reader import read_pages
+
+    failed = 0
+    for record in read_pages(settings(), inputs):
+        failed += "error" in record
+        if output is PageFormat.jsonl:
+            typer.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            typer.echo(render.page_text(record))
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def schedule(
     sources: SourcesOption = DEFAULT_SOURCES,

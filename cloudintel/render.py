@@ -212,3 +212,15 @@ def metrics_text(metrics: dict[str, Any], reports: bool = True) -> str:
             )
             lines.append(f"        calibration: Brier {m['calibration']['brier']}; reliability {bins}")
     return "\n".join(lines)
+
+
+def page_text(record: dict[str, Any]) -> str:
+    """`cloudintel page --format text`: the title, date and main text of one page, or why it failed."""
+    if "error" in record:
+        return f"== {plain(record['input'])}\n! {plain(record['error'])}\n"
+    return (
+        f"== {plain(record['input'])}\n{plain(record['title'] or '(no title)')}\n"
+        f"{record['published'] or '(no date)'}\n\n"
+        + "\n".join(plain(line) for line in record["text"].splitlines())
+        + "\n"
+    )

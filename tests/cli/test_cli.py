@@ -238,3 +238,25 @@ def test_a_channel_token_never_reaches_stderr_even_in_pieces(tmp_path: Path, cli
     assert "invalid Slack" in result.stderr and json.loads(result.stdout)["alerts_failed"] > 0
     for piece in (token, "T1234ABCD", "B5678EFGH", "xoxoSECRETtoken123"):
         assert piece not in result.stderr + result.stdout
+
+
+def test_page_prints_what_the_pipeline_reads_from_files_and_urls(
+    tmp_path: Path, cli: Cli, fault_server: FaultServer
+) -> None:
+    page = CORPUS / "pages" / "microsoft-lambda-gpu-deal.html"
+    result = cli(
+        "page", str(page), f"{fault_server.base_url}/good", "--format", "jsonl", CLOUDINTEL_ALLOW_LOOPBACK="1"
+    )
+    assert result.returncode == 0, result.stderr
+    local, remote = (json.loads(line) for line in result.stdout.splitlines())
+    assert list(local) == ["input", "title", "published", "text"] and local["input"] == str(page)
+    assert local["title"].startswith("Lambda signs") and local["published"].startswith("2025-11-03")
+    assert "Lambda" in local["text"] and "<" not in local["text"]
+    assert remote["title"] == "Good page" and "Nscale agreed" in remote["text"]
+
+
+def test_page_marks_an_unreadable_input_and_exits_1(tmp_path: Path, cli: Cli) -> None:
+    result = cli("page", str(tmp_path / "missing.html"))
+    assert result.returncode == 1
+    record = json.loads(result.stdout)
+    assert record["text"] == "" and "cannot read" in record["error"]
