@@ -161,11 +161,18 @@ def page_record(item: FeedItem, source_id: int, result: FetchResult) -> PageReco
 
 
 def canonical_url(declared: str | None, final_url: str) -> str:
-    """The page's declared canonical URL when it stays on the same host, else the URL fetched.
+    """The page's declared canonical URL when it names the page fetched (same scheme, host and path:
+    it may only drop a query such as tracking parameters), else the URL fetched.
 
-    A canonical link to another host is not trusted (a page could claim another site's article);
-    syndicated copies are recognised by their content hash instead.
+    A canonical link to another page is not trusted: a page could claim another article's URL, on
+    another site or its own, and replace that article's stored text. Syndicated and AMP copies are
+    recognised by their content hash instead.
     """
-    if declared and urlsplit(declared).netloc == urlsplit(final_url).netloc:
+    if declared and _page_of(declared) == _page_of(final_url):
         return declared
     return final_url
+
+
+def _page_of(url: str) -> tuple[str, str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc.lower(), parts.path.rstrip("/") or "/"

@@ -33,7 +33,7 @@ def pages(settings: Settings, fault_server: FaultServer, *paths: str) -> list[Pa
 
     def work() -> None:
         with Fetcher(settings) as fetcher:
-            items = [(FeedItem(url=f"{fault_server.base_url}{p}"), 1) for p in paths]
+            items = [(FeedItem(url=f"{fault_server.base_url}{p}"), None) for p in paths]  # no source row
             found.extend(fetch_pages(items, fetcher, {}))
 
     worker = threading.Thread(target=work, daemon=True)
@@ -136,3 +136,24 @@ def test_proxy_variables_in_the_environment_are_not_followed(
         monkeypatch.setenv(name, f"http://127.0.0.1:{closed_port}")
     [record] = pages(settings, fault_server, "/good")
     assert record.outcome == "ok"
+
+
+def test_a_page_claiming_another_page_as_canonical_cannot_replace_its_text(
+    settings: Settings, fault_server: FaultServer
+) -> None:
+    from sqlmodel import select
+
+    from warehouse.documents import store_pages
+    from warehouse.engine import session_scope
+    from warehouse.schema import Document
+
+    for path in ("/good", "/hostile/claims-good"):
+        records = pages(settings, fault_server, path)
+        with session_scope(settings.warehouse_url) as session:
+            store_pages(session, records)
+    with session_scope(settings.warehouse_url) as session:
+        stored = {
+            d.url.removeprefix(fault_server.base_url): d.text or "" for d in session.exec(select(Document))
+        }
+    assert set(stored) == {"/good", "/hostile/claims-good"}
+    assert "Nscale agreed to supply Microsoft" in stored["/good"] and "impostor" not in stored["/good"]

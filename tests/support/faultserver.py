@@ -234,6 +234,9 @@ WRONG_CHARSET = GOOD_PAGE.replace(b'charset="utf-8"', b'charset="iso-8859-1"').r
 UNCLOSED_SCRIPTS = GOOD_PAGE.replace(b"Norway", b"Finland").replace(
     b"</article>", b"</article>" + b"<script>" * 55_000
 )
+CLAIMS_GOOD = GOOD_PAGE.replace(b"<head>", b'<head><link rel="canonical" href="/good">').replace(
+    b"Nscale agreed to supply Microsoft", b"An impostor says Nscale cancelled its deal with Microsoft"
+)
 ENTITY_FEED = (
     b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "' + b"x" * 16_000 + b'">]>'
     b'<rss version="2.0"><channel><title>' + b"&a;" * 4_000 + b"</title>"
@@ -271,6 +274,7 @@ def _gzip_dense(h: FaultHandler) -> None:
 
 
 ROUTES: dict[str, Handler] = {
+    "/hostile/claims-good": lambda h: h.send_body(200, CLAIMS_GOOD, "text/html"),
     "/hostile/set-cookie": lambda h: h.send_body(
         200, GOOD_PAGE, "text/html", {"Set-Cookie": "tracker=abc; Path=/"}
     ),
