@@ -94,6 +94,7 @@ def run_env(
         CLOUDINTEL_DATABASE_URL=database_url,
         CLOUDINTEL_ALERTS=str(alerts),
         CLOUDINTEL_BATCH_SIZE=BATCH_SIZE,
+        CLOUDINTEL_ORGANIZATIONS=str(CORPUS / "organizations.yaml"),  # the corpus's fictional companies
     )
     env.update(extra or {})
     return env
