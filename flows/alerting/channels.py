@@ -9,7 +9,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import apprise
 
@@ -18,6 +18,7 @@ from flows.alerting.secrets import REDACTOR, secret_pieces, substitute, variable
 LOG = logging.getLogger("cloudintel.alerts")
 DEFAULT_TIMEOUTS = {"cto": "5", "rto": "10"}  # Apprise's connect and read timeouts, seconds
 WEBHOOK_SCHEMES = {"json", "jsons", "form", "forms", "xml", "xmls"}  # take custom headers ("+Name=value")
+NO_REDIRECTS = apprise.AppriseAsset(http_redirects=False)  # a receiver cannot send an alert elsewhere
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,12 @@ def deliver(
     if missing:
         return Delivery(False, f"channel {channel!r}: environment variable {missing[0]} is not set")
     url = _with_timeouts(substitute(template, environ), key)
+    if parse_qs(urlsplit(url).query).get("redirect", ["no"]) != ["no"]:
+        return Delivery(
+            False, f"channel {channel!r}: alerts never follow redirects; drop 'redirect=' from its URL"
+        )
     REDACTOR.register(secret_pieces(url, [environ[name] for name in names]))  # before Apprise logs a word
-    notifier = apprise.Apprise()
+    notifier = apprise.Apprise(asset=NO_REDIRECTS)
     with apprise.LogCapture(level=logging.WARNING) as captured:
         if not notifier.add(url):
             return Delivery(

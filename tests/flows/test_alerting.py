@@ -129,6 +129,25 @@ def test_a_receiver_failing_once_gets_the_alert_exactly_once(database_url: str, 
         receiver.stop()
 
 
+def test_a_receiver_redirecting_the_alert_elsewhere_is_not_followed(
+    database_url: str, tmp_path: Path
+) -> None:
+    target = WebhookReceiver()
+    redirector = WebhookReceiver(redirect_to=target.url.replace("json://", "http://"))
+    try:
+        cfg = config("hook", hook=redirector.url)
+        add_event(database_url, "http://a/1", cloud_deal())
+        fire_alerts(database_url, cfg, ORGS)
+        counts = send(database_url, cfg, tmp_path)
+        assert (counts.delivered, counts.failed) == (0, 1)
+        assert redirector.requests >= 1 and target.requests == 0
+        insisting = config("hook", hook=f"{target.url}?redirect=yes")
+        assert send(database_url, insisting, tmp_path).failed == 1 and target.requests == 0
+    finally:
+        redirector.stop()
+        target.stop()
+
+
 def test_a_silent_receiver_costs_only_its_timeout_and_is_retried_next_run(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -15,11 +15,11 @@ from aiosmtpd.controller import Controller
 class WebhookReceiver(http.server.ThreadingHTTPServer):
     """Records every JSON body POSTed; answers `fail_first` requests with 500, or sleeps `stall` seconds.
     Like a real idempotent receiver, a POST whose Idempotency-Key it has already accepted is answered
-    200 and dropped (counted in `repeats`)."""
+    200 and dropped (counted in `repeats`). With `redirect_to`, every POST is answered 307 to that URL."""
 
     daemon_threads = True
 
-    def __init__(self, fail_first: int = 0, stall: float = 0.0) -> None:
+    def __init__(self, fail_first: int = 0, stall: float = 0.0, redirect_to: str | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _WebhookHandler)
         self.received: list[dict[str, Any]] = []
         self.keys: set[str] = set()
@@ -27,6 +27,7 @@ class WebhookReceiver(http.server.ThreadingHTTPServer):
         self.requests = 0
         self.fail_first = fail_first
         self.stall = stall
+        self.redirect_to = redirect_to
         self.url = f"json://127.0.0.1:{self.server_address[1]}/hook"
         threading.Thread(target=self.serve_forever, daemon=True).start()
 
@@ -50,7 +51,10 @@ class _WebhookHandler(http.server.BaseHTTPRequestHandler):
         if self.server.stall:
             time.sleep(self.server.stall)
         key = self.headers.get("Idempotency-Key")
-        if self.server.requests <= self.server.fail_first:
+        if self.server.redirect_to:
+            self.send_response(307)
+            self.send_header("Location", self.server.redirect_to)
+        elif self.server.requests <= self.server.fail_first:
             self.send_response(500)
         elif key and key in self.server.keys:
             self.server.repeats += 1
