@@ -4,6 +4,7 @@ article text cannot inject markup, and channel secrets never show."""
 from __future__ import annotations
 
 import email
+import logging
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -15,6 +16,7 @@ import pytest
 from core.errors import ConfigError
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate
+from flows.alerting.channels import deliver
 from flows.alerting.outbox import deliver_pending, fire_alerts
 from flows.alerting.rules import AlertConfig, Rule, load_alert_config
 from tests.support.receivers import SmtpReceiver, WebhookReceiver
@@ -206,6 +208,19 @@ def test_channel_secrets_never_show(database_url: str, tmp_path: Path, closed_po
     assert missing.failed == 1
     with session_scope(database_url) as session:
         assert "HOOK_TOKEN is not set" in alerts_json(session)[0]["errors"]["hook"]
+
+
+def test_apprise_warnings_about_a_bad_token_show_no_piece_of_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "T1JJ3T3L2/A1BRTD4JD/TIiajkdnl-sEcReT!!"  # Apprise quotes an invalid third part in full
+    caplog.set_level(logging.DEBUG)
+    outcome = deliver(
+        "slack", "slack://${SLACK_TOKEN}/#general", "t", "b", {}, tmp_path / "a.jsonl", {"SLACK_TOKEN": token}
+    )
+    logged = caplog.text + str(outcome.error)
+    assert not outcome.ok and "invalid Slack" in logged
+    assert "sEcReT" not in logged and "TIiajkdnl" not in logged
 
 
 @pytest.mark.parametrize(
