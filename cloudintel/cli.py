@@ -5,7 +5,8 @@ cloudintel/render.py. Query commands never import Prefect; `run`, `demo` and `sc
 Machine output (`--format json`) goes to stdout and nothing else does; logs and progress go to stderr.
 Exit codes: 0 done (even when some sources failed: they are recorded and reported), 1 an expected
 failure (a `CloudintelError`: one line on stderr, turned so in one place, cloudintel/shell.py), 2 a
-usage error that Typer catches.
+usage error (a value a command cannot use: Typer's own, or a `core.errors.UsageError`) with a hint.
+Commands that only read the warehouse never create one.
 """
 
 from __future__ import annotations
@@ -21,8 +22,19 @@ import typer
 from cloudintel import render
 from cloudintel.alerts_cli import alerts_app
 from cloudintel.model_cli import model_app
-from cloudintel.shell import Format, FormatOption, Level, Shell, day, echo_json, read, settings
-from core.errors import UsageError
+from cloudintel.shell import (
+    Format,
+    FormatOption,
+    Level,
+    Shell,
+    day,
+    echo_json,
+    read,
+    require_warehouse,
+    settings,
+    writing,
+)
+from core.errors import NotFound, TerminalError, UsageError
 from core.vocabulary import EVENT_TYPES, STATUSES
 
 if TYPE_CHECKING:
@@ -37,7 +49,28 @@ app = typer.Typer(
     help="Market intelligence for AI and cloud compute: who buys compute from whom, who builds, who cuts prices.",
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"cloudintel {version('cloudintel')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    _: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Market intelligence for AI and cloud compute: who buys compute from whom, who builds, who cuts prices."""
+
+
 app.add_typer(model_app, name="model")
 app.add_typer(alerts_app, name="alerts")
 
@@ -88,6 +121,11 @@ def demo(
             f"{corpus}: no sources.yaml; --corpus takes a folder laid out like cloudintel/corpus"
         )
     served = settings().model_copy(update={"allow_loopback": True})  # the corpus is served on loopback
+    if "alerts_max_age_days" not in served.model_fields_set:  # replay the archive's news as if new
+        served = served.model_copy(update={"alerts_max_age_days": 0})
+        typer.echo(
+            "demo: alerting on events of any date (set CLOUDINTEL_ALERTS_MAX_AGE_DAYS to limit)", err=True
+        )
     if served.organizations is None and (corpus / "organizations.yaml").is_file():
         served = served.model_copy(
             update={"organizations": corpus / "organizations.yaml"}
@@ -227,7 +265,7 @@ def event(
 
     found = read(lambda session: event_detail(session, event_id, judged_by=output is Format.table))
     if found is None:
-        raise UsageError(f"no event {event_id!r}; list ids with `cloudintel timeline`")
+        raise NotFound(f"no event {event_id!r}; list ids with `cloudintel timeline`")
     typer.echo(json.dumps(found, indent=2) if output is Format.json else render.event_text(found))
 
 
@@ -277,6 +315,8 @@ def score(
     new-cloud-deal alert precision and recall, of the timeline against gold events."""
     from flows.scoring import score_timeline
 
+    if timeline_file is None:
+        require_warehouse()
     result = score_timeline(settings(), gold, timeline_file, alerts_file)
     typer.echo(json.dumps(result, indent=2) if output is Format.json else render.score_text(result))
 
@@ -308,6 +348,7 @@ def web(
 
     from cloudintel.web.app import create_app
 
+    require_warehouse()
     application = create_app(settings(), host)
     guarded = " (token required)" if settings().web_token else ""
     typer.echo(
@@ -326,8 +367,10 @@ def report(
     """Write a self-contained HTML report: the timeline picture, top events by impact, new events."""
     from cloudintel.web.report import render_report
 
+    since_day = day(since, "--since")
     events = _whole_timeline()
-    out.write_text(render_report(events, day(since, "--since")), encoding="utf-8")
+    with writing(out):
+        out.write_text(render_report(events, since_day), encoding="utf-8")
     typer.echo(f"{len(events)} events written to {out}", err=True)
 
 
@@ -343,9 +386,10 @@ def export(
 
     events = _whole_timeline()
     try:
-        write(events, fmt.value, out)
+        with writing(out):
+            write(events, fmt.value, out)
     except ImportError:
-        raise UsageError("parquet export needs pyarrow: pip install 'cloudintel[parquet]'") from None
+        raise TerminalError("parquet export needs pyarrow: pip install 'cloudintel[parquet]'") from None
     typer.echo(f"{len(events)} events written to {out}", err=True)
 
 

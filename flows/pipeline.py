@@ -154,10 +154,11 @@ def _run(
     stage = time.monotonic()
     channels = load_alert_config(settings.alerts_file, orgs).channels.values()
     alerts = submit.alerts(db, settings, orgs, channel_environment(channels, os.environ)).result()
-    summary.alerts_fired, summary.alerts_delivered, summary.alerts_failed = (
+    summary.alerts_fired, summary.alerts_delivered, summary.alerts_failed, summary.alerts_too_old = (
         alerts.fired,
         alerts.delivered,
         alerts.failed,
+        alerts.too_old,
     )
     summary.durations["alerts"] = round(time.monotonic() - stage, 3)
 

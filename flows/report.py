@@ -18,6 +18,7 @@ ROWS = (
     ("Alerts fired", "alerts_fired"),
     ("Alerts delivered", "alerts_delivered"),
     ("Alerts failed", "alerts_failed"),
+    ("Too old to alert", "alerts_too_old"),
 )
 
 
@@ -41,6 +42,11 @@ def summary_text(summary: RunSummary) -> str:
     lines = [f"run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s"]
     lines += [f"  {label:<22}{getattr(summary, name):>6}" for label, name in ROWS]
     lines += [f"  ! {_line(error)}" for error in summary.errors]
+    if summary.alerts_too_old:
+        lines.append(
+            f"  {summary.alerts_too_old} older events were stored without alerting "
+            "(CLOUDINTEL_ALERTS_MAX_AGE_DAYS; 0 alerts on any date)"
+        )
     return "\n".join(lines)
 
 

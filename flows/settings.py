@@ -75,6 +75,12 @@ class Settings(BaseSettings):
         description="The alert rules and channels (YAML); default: the bundled flows/alerting/alerts.yaml "
         "(new cloud deals to the log and alerts.jsonl).",
     )
+    alerts_max_age_days: int = Field(
+        default=14,
+        ge=0,
+        description="A rule fires only for events dated within this many days before the run (0 = no limit); "
+        "older events are stored and shown, never alerted. A rule's own `max_age_days` overrides it.",
+    )
     alerts_jsonl: Path | None = Field(
         default=None,
         description="File the `jsonl` alert channel appends to; default $CLOUDINTEL_HOME/alerts.jsonl.",

@@ -77,8 +77,8 @@ def alerts_step(
 ) -> AlertCounts:
     """Fire alerts for the events that changed since the rules last looked, then deliver everything
     the outbox still holds."""
-    config = load_alert_config(settings.alerts_file, orgs)
+    config = load_alert_config(settings.alerts_file, orgs, settings.alerts_max_age_days)
     fired = fire_alerts(database_url, config, orgs)
     counts = deliver_pending(database_url, config, settings.alerts_log, environ)
-    counts.fired = fired
+    counts.fired, counts.too_old = fired.fired, fired.too_old
     return counts

@@ -28,6 +28,9 @@ class RunSummary:
     alerts_fired: int = 0
     alerts_delivered: int = 0
     alerts_failed: int = 0
+    alerts_too_old: int = (
+        0  # events left unalerted for their age (CLOUDINTEL_ALERTS_MAX_AGE_DAYS); not stored
+    )
     seconds: float = 0.0
     errors: list[dict[str, str]] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)

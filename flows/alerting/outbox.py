@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlmodel import Session
@@ -18,7 +19,7 @@ from core.vocabulary import LEVEL_RANK
 from extractors.entities import OrganizationIndex
 from flows.alerting.channels import deliver
 from flows.alerting.messages import render
-from flows.alerting.rules import AlertConfig, AlertEvent, matches
+from flows.alerting.rules import AlertConfig, AlertEvent, matches, too_old
 from warehouse.alerts import (
     DELIVERED,
     FAILED,
@@ -45,35 +46,45 @@ class AlertCounts:
     fired: int = 0
     delivered: int = 0
     failed: int = 0
+    too_old: int = 0  # events a rule would have alerted on, dated before its age limit
 
 
-def fire_alerts(database_url: str, config: AlertConfig, orgs: OrganizationIndex) -> int:
-    """Add an alert to the outbox for every (event, rule) that matches and has not alerted yet (or,
-    under a rule that asks for upgrades, whose impact rose since), for the events that changed since
-    the rules last looked, a batch per transaction; returns how many were added."""
-    fired = 0
+def fire_alerts(
+    database_url: str, config: AlertConfig, orgs: OrganizationIndex, today: date | None = None
+) -> AlertCounts:
+    """Add an alert to the outbox for every (event, rule) that matches, is within the rule's age limit
+    and has not alerted yet (or, under a rule that asks for upgrades, whose impact rose since), for the
+    events that changed since the rules last looked, a batch per transaction; counts what was added
+    (`fired`) and the matching events left unalerted as too old (`too_old`)."""
+    counts = AlertCounts()
+    today = today or datetime.now(UTC).date()
     while True:
         # a run firing the same alert first wins; this batch then starts over and skips it
-        batch = write(database_url, lambda session: _fire_batch(session, config, orgs))
+        batch = write(database_url, lambda session: _fire_batch(session, config, orgs, today))
         if batch is None:
-            return fired
-        fired += batch
+            return counts
+        counts.fired += batch.fired
+        counts.too_old += batch.too_old
 
 
-def _fire_batch(session: Session, config: AlertConfig, orgs: OrganizationIndex) -> int | None:
+def _fire_batch(
+    session: Session, config: AlertConfig, orgs: OrganizationIndex, today: date
+) -> AlertCounts | None:
     """Fire the alerts of the next batch of events; None when no event is left to look at."""
     events = events_for_alerts(session, FIRE_BATCH)
     if not events:
         return None
-    fired = 0
+    counts = AlertCounts()
     shaped = {e["id"]: e for e in as_json(session, events)}
     seen = alerted(session, [e.id for e in events])
     for event in events:
         view = AlertEvent(
-            event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct
+            event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct, event.date
         )
-        for rule in config.rules:
-            if not matches(rule, view, orgs):
+        matching = [rule for rule in config.rules if matches(rule, view, orgs)]
+        counts.too_old += any(too_old(rule, view, today) for rule in matching)
+        for rule in matching:
+            if too_old(rule, view, today):
                 continue
             key = _alert_key(rule.name, rule.upgrades, view.level, seen.get(event.id, {}))
             if key is None:
@@ -81,9 +92,9 @@ def _fire_batch(session: Session, config: AlertConfig, orgs: OrganizationIndex) 
             title, body = render(rule.name, shaped[event.id])
             add_alert(session, event.id, key, view.level, rule.channels, f"{title}\n{body}")
             seen.setdefault(event.id, {})[key] = view.level
-            fired += 1
+            counts.fired += 1
     done_with_alerts(session, events)  # in the same transaction as the alerts it added
-    return fired
+    return counts
 
 
 def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, str | None]) -> str | None:

@@ -9,14 +9,17 @@
       - {name: big-moves, kind: high-impact, min_level: high, upgrades: true, channels: [log]}
       - {name: my-companies, kind: watchlist, companies: [OpenAI, aws], channels: [jsonl]}
       - {name: price-cuts, kind: price-cut, min_cut_pct: 20, channels: [log]}
+      - {name: backfill, kind: high-impact, max_age_days: 0, channels: [jsonl]}
 
 `log` and `jsonl` are built in. A rule with `upgrades: true` alerts once more when an event's impact
-is later raised above the level it was alerted at.
+is later raised above the level it was alerted at. A rule fires only for events dated within
+`max_age_days` before the run (default: CLOUDINTEL_ALERTS_MAX_AGE_DAYS, 14; 0 = no limit).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import yaml
@@ -28,7 +31,16 @@ from extractors.entities import OrganizationIndex
 
 KINDS = ("new-cloud-deal", "high-impact", "watchlist", "price-cut")
 BUILT_IN_CHANNELS = ("log", "jsonl")
-RULE_FIELDS = {"name", "kind", "channels", "min_level", "upgrades", "companies", "min_cut_pct"}
+RULE_FIELDS = {
+    "name",
+    "kind",
+    "channels",
+    "min_level",
+    "upgrades",
+    "companies",
+    "min_cut_pct",
+    "max_age_days",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,7 @@ class Rule:
     upgrades: bool = False
     companies: tuple[str, ...] = ()
     min_cut_pct: float = 10.0
+    max_age_days: int = 0  # 0: any event date
 
 
 @dataclass(frozen=True)
@@ -61,10 +74,12 @@ class AlertEvent:
     parties: tuple[str, ...]
     level: str | None
     price_change_pct: float | None
+    date: str = ""  # YYYY-MM-DD
 
 
-def load_alert_config(path: Path, orgs: OrganizationIndex) -> AlertConfig:
-    """Read and check an alerts file; errors name the file, the line and the reason."""
+def load_alert_config(path: Path, orgs: OrganizationIndex, max_age_days: int = 0) -> AlertConfig:
+    """Read and check an alerts file; errors name the file, the line and the reason. `max_age_days`
+    is the age limit of rules that set none."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -77,12 +92,17 @@ def load_alert_config(path: Path, orgs: OrganizationIndex) -> AlertConfig:
     rules_node = sections.get("rules")
     if not isinstance(rules_node, yaml.SequenceNode):
         raise ConfigError(f"{path}:{line(root)}: 'rules' must be a list")
-    rules = tuple(_rule(node, str(path), channels, orgs) for node in rules_node.value)
+    rules = tuple(_rule(node, str(path), channels, orgs, max_age_days) for node in rules_node.value)
     names = [r.name for r in rules]
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
         raise ConfigError(f"{path}: two rules are named {duplicate!r}; names must be unique")
     return AlertConfig(rules, channels)
+
+
+def too_old(rule: Rule, event: AlertEvent, today: date) -> bool:
+    """Whether `event` is dated before `rule`'s age limit (stored and shown, never alerted)."""
+    return rule.max_age_days > 0 and event.date < (today - timedelta(days=rule.max_age_days)).isoformat()
 
 
 def matches(rule: Rule, event: AlertEvent, orgs: OrganizationIndex) -> bool:
@@ -115,7 +135,9 @@ def _channels(node: yaml.Node | None, filename: str) -> dict[str, str]:
     return channels
 
 
-def _rule(node: yaml.Node, filename: str, channels: dict[str, str], orgs: OrganizationIndex) -> Rule:
+def _rule(
+    node: yaml.Node, filename: str, channels: dict[str, str], orgs: OrganizationIndex, max_age_days: int
+) -> Rule:
     where = f"{filename}:{line(node)}"
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{where}: each rule must be a mapping with name, kind and channels")
@@ -140,7 +162,7 @@ def _rule(node: yaml.Node, filename: str, channels: dict[str, str], orgs: Organi
             raise ConfigError(
                 f"{filename}:{line(raw['channels'])}: channel {name!r} is not defined under 'channels:'"
             )
-    rule = Rule(name=str(raw["name"].value), kind=kind, channels=tuple(names))
+    rule = Rule(name=str(raw["name"].value), kind=kind, channels=tuple(names), max_age_days=max_age_days)
     if "min_level" in raw:
         level = str(raw["min_level"].value)
         if level not in LEVEL_RANK:
@@ -153,6 +175,13 @@ def _rule(node: yaml.Node, filename: str, channels: dict[str, str], orgs: Organi
             rule = replace(rule, min_cut_pct=float(raw["min_cut_pct"].value))
         except ValueError as exc:
             raise ConfigError(f"{filename}:{line(raw['min_cut_pct'])}: min_cut_pct must be a number") from exc
+    if "max_age_days" in raw:
+        value = str(raw["max_age_days"].value)
+        if not value.isdigit():
+            raise ConfigError(
+                f"{filename}:{line(raw['max_age_days'])}: max_age_days must be a whole number of days (0 = no limit)"
+            )
+        rule = replace(rule, max_age_days=int(value))
     if "companies" in raw:
         resolved = []
         for company in _strings(raw["companies"], filename, "companies"):

@@ -95,6 +95,7 @@ def run_env(
         CLOUDINTEL_ALERTS=str(alerts),
         CLOUDINTEL_BATCH_SIZE=BATCH_SIZE,
         CLOUDINTEL_ORGANIZATIONS=str(CORPUS / "organizations.yaml"),  # the corpus's fictional companies
+        CLOUDINTEL_ALERTS_MAX_AGE_DAYS="0",  # the corpus's 2024-2025 news alerted as if new
     )
     env.update(extra or {})
     return env

@@ -80,14 +80,14 @@ def test_a_cloud_deal_alerts_once_and_never_again(
     deal = add_event(database_url, "http://a/1", cloud_deal())
     add_event(database_url, "http://a/2", chip_deal())
     cfg = config("hook", "jsonl", hook=webhook.url)
-    assert fire_alerts(database_url, cfg, ORGS) == 1  # Broadcom is not a cloud provider
+    assert fire_alerts(database_url, cfg, ORGS).fired == 1  # Broadcom is not a cloud provider
     counts = send(database_url, cfg, tmp_path)
     assert (counts.delivered, counts.failed) == (2, 0)
     assert len(webhook.received) == 1 and deal in webhook.received[0]["message"]
     assert len((tmp_path / "alerts.jsonl").read_text().splitlines()) == 1
 
     add_event(database_url, "http://b/1", cloud_deal())  # another outlet reports the same deal
-    assert fire_alerts(database_url, cfg, ORGS) == 0
+    assert fire_alerts(database_url, cfg, ORGS).fired == 0
     assert send(database_url, cfg, tmp_path).delivered == 0
     assert len(webhook.received) == 1
     with session_scope(database_url) as session:
@@ -108,11 +108,11 @@ def test_a_raised_impact_alerts_again_only_under_a_rule_asking_for_upgrades(
             Rule("big-once", "high-impact", ("jsonl",), min_level="medium"),
         )
     )
-    assert fire_alerts(database_url, cfg, ORGS) == 2
+    assert fire_alerts(database_url, cfg, ORGS).fired == 2
     with session_scope(database_url) as session:
         set_impact(session, event, "high", 0.95, [], "test")
-    assert fire_alerts(database_url, cfg, ORGS) == 1
-    assert fire_alerts(database_url, cfg, ORGS) == 0
+    assert fire_alerts(database_url, cfg, ORGS).fired == 1
+    assert fire_alerts(database_url, cfg, ORGS).fired == 0
     with session_scope(database_url) as session:
         assert sorted(a["rule"] for a in alerts_json(session)) == ["big", "big-once", "big:upgrade-high"]
 
