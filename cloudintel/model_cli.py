@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cloudintel import render
-from cloudintel.shell import Format, FormatOption, echo_json, settings
+from cloudintel.shell import Format, FormatOption, echo_json, require_warehouse, settings
 
 model_app = typer.Typer(help="Train, evaluate and apply the impact classifier.", no_args_is_help=True)
 DataOption = Annotated[
@@ -54,11 +54,19 @@ def model_evaluate(data: DataOption = None, output: FormatOption = Format.table)
 
 
 @model_app.command("rescore")
-def model_rescore() -> None:
-    """Re-score every stored event with the current model (analyst labels stay)."""
+def model_rescore(
+    rules: Annotated[
+        bool,
+        typer.Option(
+            "--rules", help="Score with the rule baseline (the guide's rubric) instead of the model."
+        ),
+    ] = False,
+) -> None:
+    """Re-score every stored event with the current model (trained, else shipped; analyst labels stay).
+    Refuses when no model is usable, unless --rules asks for the rule baseline. `score` is the
+    classifier's confidence in the level, not a measure of impact."""
     from flows.analysis import rescore
 
-    count, judge = rescore(settings())
-    if judge.problem:
-        typer.echo(f"cloudintel: {judge.problem}; scored with the rule baseline ({judge.version})", err=True)
+    require_warehouse()
+    count, judge = rescore(settings(), rules)
     typer.echo(f"{count} events re-scored with {judge.version}", err=True)

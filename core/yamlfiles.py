@@ -32,11 +32,16 @@ def line(node: yaml.Node) -> int:
 
 
 def close_matches(word: str, choices: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
-    """The choices closest to a mistyped `word`, best first."""
-    return difflib.get_close_matches(word, sorted(choices), n=n, cutoff=cutoff)
+    """The choices closest to a mistyped `word`, best first, compared without regard to case
+    ('opneai' and 'OPNEAI' both find 'OpenAI'); returned as spelt in `choices`."""
+    spelt: dict[str, str] = {}
+    for choice in sorted(choices):
+        spelt.setdefault(choice.casefold(), choice)
+    found = difflib.get_close_matches(word.casefold(), list(spelt), n=n, cutoff=cutoff)
+    return [spelt[key] for key in found]
 
 
 def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
-    """ "; did you mean 'x'?" for the closest choices, or "" when none is close."""
+    """ "; did you mean 'x'?" for the closest choices, or "" when none is close (any case)."""
     hint = close_matches(word, choices, n)
     return f"; did you mean {', '.join(repr(h) for h in hint)}?" if hint else ""

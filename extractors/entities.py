@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from core.errors import ConfigError, UsageError
-from core.yamlfiles import compose, did_you_mean, line
+from core.yamlfiles import close_matches, compose, did_you_mean, line
 
 __all__ = [
     "CATEGORIES",
@@ -366,9 +366,21 @@ class OrganizationIndex:
         closest names."""
         org = self.resolve(name_or_alias)
         if org is None:
-            hint = did_you_mean(name_or_alias, self.names, n=3) or "; add it to an organizations file"
-            raise UsageError(f"unknown company {name_or_alias!r}{hint}")
+            raise UsageError(f"unknown company {name_or_alias!r}{self._hint(name_or_alias)}")
         return org.name
+
+    def _hint(self, name_or_alias: str) -> str:
+        """ "; did you mean ...?" with up to three canonical names whose name or an alias is close to
+        the typo, in any case ('opneai', 'OPNEAI' -> 'OpenAI'; 'amazn web servics' -> the AWS entry)."""
+        spellings: dict[str, str] = {}  # any name or alias, folded -> its canonical name
+        for org in self._orgs:
+            for form in (org.name, *org.aliases):
+                spellings.setdefault(_key(form), org.name)
+        found = close_matches(_key(name_or_alias), spellings, n=6)
+        names = list(dict.fromkeys(spellings[form] for form in found))[:3]
+        if not names:
+            return "; add it to an organizations file"
+        return f"; did you mean {', '.join(repr(name) for name in names)}?"
 
     def is_cloud_provider(self, name: str) -> bool:
         """Whether the organization (canonical name, or else any alias) sells cloud or compute."""

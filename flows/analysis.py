@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from core.errors import ModelUnavailable
 from extractors.entities import OrganizationIndex
 from extractors.events import detect_events
 from flows.settings import Settings
+from models.impact_rules import RULES_VERSION
 from models.judge import ImpactJudge
 from warehouse.documents import fetched_document_ids, fetched_documents
 from warehouse.engine import session_scope, write
@@ -78,10 +80,21 @@ def reextract(settings: Settings) -> Reextraction:
     return Reextraction(len(ids), changes)
 
 
-def rescore(settings: Settings) -> tuple[int, ImpactJudge]:
-    """Re-judge every stored event with the current model, or the rules when there is none (the
-    judge's `problem` says why); analyst labels stay. Returns how many, and the judge."""
-    judge = ImpactJudge.load(settings.model_folder, settings.organization_index())
+def rescore(settings: Settings, rules: bool = False) -> tuple[int, ImpactJudge]:
+    """Re-judge every stored event with the current model (trained, else shipped), or with the rule
+    baseline when `rules` is asked for; analyst labels stay. Without a usable model and without
+    `rules` it refuses (`ModelUnavailable`, saying why) before changing anything. Returns how many,
+    and the judge."""
+    orgs = settings.organization_index()
+    if rules:
+        judge = ImpactJudge(orgs, None, RULES_VERSION)
+    else:
+        judge = ImpactJudge.load(settings.model_folder, orgs)
+        if judge.problem:
+            raise ModelUnavailable(
+                f"{judge.problem}; nothing was re-scored (`cloudintel model rescore --rules` scores with "
+                "the rule baseline instead)"
+            )
     with session_scope(settings.warehouse_url) as session:
         ids = all_event_ids(session)
     return classify_events(settings.warehouse_url, ids, judge), judge

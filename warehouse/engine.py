@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
@@ -20,15 +21,67 @@ from warehouse.migrate import upgrade
 T = TypeVar("T")
 
 
-@lru_cache(maxsize=8)
-def get_engine(url: str) -> Engine:
-    """One engine per URL and process, migrated to the newest schema; raises `WarehouseError` if unusable."""
+def masked(url: str) -> str:
+    """The URL as it may be shown: any password replaced by ***, even when the URL does not parse."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def check_exists(url: str) -> None:
+    """Raise `WarehouseError` naming the (masked) URL unless it names a warehouse that exists: for
+    SQLite, a file on disk (read-only commands never create one); other databases are checked when
+    connecting."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise WarehouseError(f"cannot read the database URL ({exc}); check CLOUDINTEL_DATABASE_URL") from exc
+    except (ArgumentError, ValueError):
+        raise WarehouseError(
+            f"cannot read the database URL {masked(url)}; check CLOUDINTEL_DATABASE_URL"
+        ) from None
+    if parsed.get_backend_name() != "sqlite":
+        return
+    _check_sqlite(parsed)
+    if not parsed.database or parsed.database == ":memory:":
+        raise WarehouseError(
+            f"no warehouse at {masked(url)} (an in-memory database is empty); check CLOUDINTEL_DATABASE_URL"
+        )
+    if not Path(parsed.database).expanduser().is_file():
+        raise WarehouseError(
+            f"no warehouse at {masked(url)}: {parsed.database} does not exist; check "
+            "CLOUDINTEL_DATABASE_URL and CLOUDINTEL_HOME, or run `cloudintel run` first"
+        )
+
+
+def _check_sqlite(parsed: URL) -> None:
+    """A SQLite URL with a host part (sqlite://file.db, two slashes) opens an empty in-memory database."""
+    if parsed.host:
+        raise WarehouseError(
+            f"the database URL {parsed.render_as_string(hide_password=True)} has a host part: a SQLite file "
+            "is sqlite:///relative/path.db or sqlite:////absolute/path.db; check CLOUDINTEL_DATABASE_URL"
+        )
+
+
+def get_engine(url: str, create: bool = True) -> Engine:
+    """One engine per URL and process, migrated to the newest schema; raises `WarehouseError` if unusable.
+    With `create=False` (read-only commands) a SQLite file that does not exist is an error, not a new
+    warehouse."""
+    if not create:
+        check_exists(url)
+    return _engine(url)
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise WarehouseError(
+            f"cannot read the database URL {masked(url)}; check CLOUDINTEL_DATABASE_URL"
+        ) from None
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
+        _check_sqlite(parsed)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -37,14 +90,16 @@ def get_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, **kwargs)
     except (ArgumentError, ModuleNotFoundError) as exc:
-        raise WarehouseError(f"cannot open the database ({exc}); check CLOUDINTEL_DATABASE_URL") from exc
+        raise WarehouseError(
+            f"cannot open the database {masked(url)} ({exc}); check CLOUDINTEL_DATABASE_URL"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
         upgrade(engine)
     except OperationalError as exc:
         raise WarehouseError(
-            f"cannot open the warehouse at {parsed.render_as_string(hide_password=True)} "
+            f"cannot open the warehouse at {masked(url)} "
             f"({exc.orig}); check CLOUDINTEL_DATABASE_URL and that the database is running"
         ) from exc
     return engine
@@ -60,9 +115,10 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 @contextmanager
-def session_scope(url: str) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(get_engine(url), expire_on_commit=False) as session:
+def session_scope(url: str, create: bool = True) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error; `create=False` for read-only
+    commands (see `get_engine`)."""
+    with Session(get_engine(url, create), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

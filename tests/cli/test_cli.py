@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import CORPUS
 from tests.support.backend import ON_POSTGRES
 from tests.support.faultserver import FaultServer
+from warehouse.engine import get_engine
 
 CORPUS_GOLD = CORPUS / "gold.jsonl"
 
@@ -93,6 +94,7 @@ def test_a_setting_out_of_range_is_one_line_naming_it_and_exit_1(
 
 
 def test_query_commands_do_not_import_prefect(tmp_path: Path, warehouse_env: dict[str, str]) -> None:
+    get_engine(warehouse_env.get("CLOUDINTEL_DATABASE_URL", f"sqlite:///{tmp_path / 'warehouse.db'}"))
     code = (
         "import sys; from typer.testing import CliRunner; from cloudintel.cli import app; "
         "r = CliRunner().invoke(app, ['sources', '--format', 'json']); "
@@ -162,7 +164,7 @@ def test_timeline_event_relationships_and_score_after_the_demo(tmp_path: Path, c
     history = cli("relationships", "openai").stdout
     assert "OpenAI \u2194 Microsoft" in history and "OpenAI \u2194 CoreWeave" in history
     unknown = cli("timeline", "--company", "Microsfot")
-    assert unknown.returncode == 1 and "did you mean 'Microsoft'" in unknown.stderr
+    assert unknown.returncode == 2 and "did you mean 'Microsoft'" in unknown.stderr
 
     fired = json.loads(cli("alerts", "--format", "json").stdout)
     assert sum(a["rule"] == "new-cloud-deal" for a in fired) == 9
@@ -176,13 +178,16 @@ def test_timeline_event_relationships_and_score_after_the_demo(tmp_path: Path, c
     assert scored["f1"] >= 0.95 and scored["duplicates"] == 0 and scored["fact_accuracy"] >= 0.95
 
 
-def test_a_user_adds_an_organization_without_touching_code(tmp_path: Path, cli: Cli) -> None:
+def test_a_user_adds_an_organization_without_touching_code(
+    tmp_path: Path, cli: Cli, warehouse_env: dict[str, str]
+) -> None:
+    get_engine(warehouse_env.get("CLOUDINTEL_DATABASE_URL", f"sqlite:///{tmp_path / 'warehouse.db'}"))
     extra = tmp_path / "my-orgs.yaml"
     extra.write_text(
         "- name: Fjordcompute\n  aliases: [Fjord Compute]\n  categories: [gpu_cloud]\n  cloud_provider: true\n"
     )
     unknown = cli("timeline", "--company", "fjord compute")
-    assert unknown.returncode == 1 and "unknown company" in unknown.stderr
+    assert unknown.returncode == 2 and "unknown company" in unknown.stderr
     known = cli(
         "timeline",
         "--company",
