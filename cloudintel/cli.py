@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cloudintel import render
+from cloudintel import ledger_cli, render
 from cloudintel.alerts_cli import alerts_app
 from cloudintel.model_cli import model_app
 from cloudintel.shell import (
@@ -269,19 +269,8 @@ def event(
     typer.echo(json.dumps(found, indent=2) if output is Format.json else render.event_text(found))
 
 
-@app.command()
-def relationships(
-    company: Annotated[str, typer.Argument(help="A company (any alias).")],
-    output: FormatOption = Format.table,
-) -> None:
-    """Each counterparty of COMPANY and the events between them, in order."""
-    from warehouse.timeline import relationships as query
-
-    name = settings().organization_index().canonical(company)
-    found = read(lambda session: query(session, name))
-    typer.echo(
-        json.dumps(found, indent=2) if output is Format.json else render.relationships_text(name, found)
-    )
+app.command()(ledger_cli.relationships)
+app.command()(ledger_cli.exposure)
 
 
 @app.command()

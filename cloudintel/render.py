@@ -100,18 +100,6 @@ def event_text(e: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def relationships_text(company: str, groups: dict[str, list[dict[str, Any]]]) -> str:
-    if not groups:
-        return f"no events of {company} yet"
-    lines = []
-    for counterparty, events in groups.items():
-        lines.append(
-            f"{company} \u2194 {counterparty}" if counterparty else f"{company} (own capacity and pricing)"
-        )
-        lines += [f"  {e['date']}  {e['type']:<11} {plain(e['title'])}" for e in events]
-    return "\n".join(lines)
-
-
 def _is_number(text: str) -> bool:
     try:
         float(text)

@@ -7,7 +7,7 @@ reaches the page only as JSON and is inserted as text, never as HTML.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +23,8 @@ from core.vocabulary import EventType, Level, Status
 from flows.settings import Settings
 from warehouse.alerts import alerts_json
 from warehouse.engine import get_engine
+from warehouse.exposure import exposure_history, exposure_json
+from warehouse.relationship_states import relationships_json
 from warehouse.timeline import (
     TimelineFilter,
     companies,
@@ -108,6 +110,29 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
             "company": canonical_name,
             "counterparties": [{"name": other, "events": events} for other, events in groups.items()],
         }
+
+    @app.get(
+        "/api/companies/{name}/exposure",
+        summary="Committed compute by counterparty as of a day, with its concentration (HHI, top share)",
+    )
+    def company_exposure(name: str, db: Db, as_of: date | None = None) -> dict[str, Any]:
+        day = (as_of or datetime.now(UTC).date()).isoformat()
+        return exposure_json(db, canonical(name), day, orgs.is_cloud_provider)
+
+    @app.get(
+        "/api/companies/{name}/exposure/history",
+        summary="Committed dollars by counterparty and the concentration at each date they changed",
+    )
+    def company_exposure_history(name: str, db: Db) -> dict[str, Any]:
+        canonical_name = canonical(name)
+        return {"company": canonical_name, "points": exposure_history(db, canonical_name)}
+
+    @app.get(
+        "/api/companies/{name}/relationships",
+        summary="Each relationship's state, since when, and how each event moved it",
+    )
+    def company_relationships(name: str, db: Db, as_of: date | None = None) -> list[dict[str, Any]]:
+        return relationships_json(db, canonical(name), as_of.isoformat() if as_of else None)
 
     @app.get("/api/alerts", summary="Alerts fired so far, with delivery status per channel")
     def alerts(db: Db) -> list[dict[str, Any]]:

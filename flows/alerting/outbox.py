@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from core.vocabulary import LEVEL_RANK
 from extractors.entities import OrganizationIndex
 from flows.alerting.channels import deliver
 from flows.alerting.messages import render
-from flows.alerting.rules import AlertConfig, AlertEvent, matches, too_old
+from flows.alerting.rules import LEDGER_KINDS, AlertConfig, AlertEvent, matches, too_old
 from warehouse.alerts import (
     DELIVERED,
     FAILED,
@@ -32,6 +32,8 @@ from warehouse.alerts import (
     undelivered,
 )
 from warehouse.engine import session_scope, write
+from warehouse.exposure import top_share_shifts
+from warehouse.relationship_states import transitions_caused
 from warehouse.timeline import as_json
 
 FIRE_BATCH = 500  # events the rules look at per transaction: memory stays flat however many changed
@@ -77,10 +79,17 @@ def _fire_batch(
     counts = AlertCounts()
     shaped = {e["id"]: e for e in as_json(session, events)}
     seen = alerted(session, [e.id for e in events])
+    ledger = any(rule.kind in LEDGER_KINDS for rule in config.rules)
     for event in events:
         view = AlertEvent(
             event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct, event.date
         )
+        if ledger and event.type == "partnership":
+            view = replace(
+                view,
+                transitions=tuple(transitions_caused(session, shaped[event.id])),
+                shifts=tuple(top_share_shifts(session, shaped[event.id]).values()),
+            )
         matching = [rule for rule in config.rules if matches(rule, view, orgs)]
         counts.too_old += any(too_old(rule, view, today) for rule in matching)
         for rule in matching:
@@ -90,6 +99,8 @@ def _fire_batch(
             if key is None:
                 continue
             title, body = render(rule.name, shaped[event.id])
+            if rule.kind == "relationship-change":
+                body = "\n".join([*view.transitions, body])
             add_alert(session, event.id, key, view.level, rule.channels, f"{title}\n{body}")
             seen.setdefault(event.id, {})[key] = view.level
             counts.fired += 1

@@ -10,10 +10,15 @@
       - {name: my-companies, kind: watchlist, companies: [OpenAI, aws], channels: [jsonl]}
       - {name: price-cuts, kind: price-cut, min_cut_pct: 20, channels: [log]}
       - {name: backfill, kind: high-impact, max_age_days: 0, channels: [jsonl]}
+      - {name: states, kind: relationship-change, channels: [log]}
+      - {name: concentration, kind: exposure-shift, min_shift_points: 10, channels: [log]}
 
 `log` and `jsonl` are built in. A rule with `upgrades: true` alerts once more when an event's impact
 is later raised above the level it was alerted at. A rule fires only for events dated within
 `max_age_days` before the run (default: CLOUDINTEL_ALERTS_MAX_AGE_DAYS, 14; 0 = no limit).
+`relationship-change` fires once per event that moves a relationship from one state to another
+(exclusivity ended, talks became a deal, a relationship ended: spec §6); `exposure-shift` once per
+event that moves a party's largest counterparty share of committed dollars by `min_shift_points`.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from core.vocabulary import LEVEL_RANK
 from core.yamlfiles import compose, did_you_mean, line
 from extractors.entities import OrganizationIndex
 
-KINDS = ("new-cloud-deal", "high-impact", "watchlist", "price-cut")
+KINDS = ("new-cloud-deal", "high-impact", "watchlist", "price-cut", "relationship-change", "exposure-shift")
+LEDGER_KINDS = ("relationship-change", "exposure-shift")  # need the pair's history, read only for them
 BUILT_IN_CHANNELS = ("log", "jsonl")
 RULE_FIELDS = {
     "name",
@@ -40,6 +46,7 @@ RULE_FIELDS = {
     "companies",
     "min_cut_pct",
     "max_age_days",
+    "min_shift_points",
 }
 
 
@@ -55,6 +62,7 @@ class Rule:
     companies: tuple[str, ...] = ()
     min_cut_pct: float = 10.0
     max_age_days: int = 0  # 0: any event date
+    min_shift_points: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,8 @@ class AlertEvent:
     level: str | None
     price_change_pct: float | None
     date: str = ""  # YYYY-MM-DD
+    transitions: tuple[str, ...] = ()  # relationship transitions it caused ("A–B: exclusive -> ...")
+    shifts: tuple[float, ...] = ()  # points each party's top counterparty share moved
 
 
 def load_alert_config(path: Path, orgs: OrganizationIndex, max_age_days: int = 0) -> AlertConfig:
@@ -113,6 +123,10 @@ def matches(rule: Rule, event: AlertEvent, orgs: OrganizationIndex) -> bool:
         return event.level is not None and LEVEL_RANK[event.level] >= LEVEL_RANK[rule.min_level]
     if rule.kind == "watchlist":
         return bool(set(rule.companies) & set(event.parties))
+    if rule.kind == "relationship-change":
+        return bool(event.transitions)
+    if rule.kind == "exposure-shift":
+        return any(abs(shift) >= rule.min_shift_points for shift in event.shifts)
     return event.type == "pricing" and (event.price_change_pct or 0) <= -rule.min_cut_pct
 
 
@@ -170,11 +184,12 @@ def _rule(
         rule = replace(rule, min_level=level)
     if "upgrades" in raw:
         rule = replace(rule, upgrades=str(raw["upgrades"].value).lower() in ("true", "yes", "1"))
-    if "min_cut_pct" in raw:
-        try:
-            rule = replace(rule, min_cut_pct=float(raw["min_cut_pct"].value))
-        except ValueError as exc:
-            raise ConfigError(f"{filename}:{line(raw['min_cut_pct'])}: min_cut_pct must be a number") from exc
+    for number in ("min_cut_pct", "min_shift_points"):
+        if number in raw:
+            try:
+                rule = replace(rule, **{number: float(raw[number].value)})
+            except ValueError as exc:
+                raise ConfigError(f"{filename}:{line(raw[number])}: {number} must be a number") from exc
     if "max_age_days" in raw:
         value = str(raw["max_age_days"].value)
         if not value.isdigit():

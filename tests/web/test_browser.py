@@ -233,3 +233,37 @@ def test_own_capacity_and_pricing_events_have_their_own_row(page: Page, web_app:
 def test_an_unknown_company_page_says_so(page: Page, web_app: WebApp) -> None:
     page.goto(web_app.url + "/company/No%20Such%20Company")
     expect(page.locator(".error")).to_contain_text("unknown company")
+
+
+def test_the_company_page_charts_committed_compute_and_relationship_states(
+    page: Page, web_app: WebApp
+) -> None:
+    ledger = api(web_app, "/api/companies/OpenAI/exposure")
+    history = api(web_app, "/api/companies/OpenAI/exposure/history")["points"]
+    states = api(web_app, "/api/companies/OpenAI/relationships")
+    committed = {row["name"]: row["amount_usd"] for row in ledger["counterparties"] if row["amount_usd"]}
+    assert committed, "the corpus commits OpenAI dollars to a provider"
+    page.goto(web_app.url + "/company/OpenAI")
+    chart = page.get_by_test_id("exposure-chart")
+    chart.locator("rect.stack").first.wait_for()
+    last = history[-1]["date"]
+    stacks = chart.locator(f'rect.stack[data-date="{last}"]')
+    shown = {
+        stacks.nth(i).get_attribute("data-counterparty"): float(stacks.nth(i).get_attribute("data-usd") or 0)
+        for i in range(stacks.count())
+    }
+    assert shown == {name: float(usd) for name, usd in committed.items()}
+    hhi = chart.get_by_test_id("hhi-line").get_attribute("data-values") or ""
+    assert [float(v) for v in hhi.split()] == [p["hhi"] for p in history if p["hhi"] is not None]
+    rows = page.get_by_test_id("relationship")
+    expect(rows).to_have_count(len(states))
+    for row in states:
+        shown_row = page.locator(f'[data-testid=relationship][data-name="{row["counterparty"]}"]')
+        expect(shown_row).to_have_attribute("data-state", row["state"])
+        expect(shown_row).to_contain_text(row["since"])
+    microsoft = next(row for row in states if row["counterparty"] == "Microsoft")
+    lane = page.locator('[data-testid=counterparty][data-name="Microsoft"]')
+    expect(lane).to_have_attribute("data-state", microsoft["state"])
+    expect(lane).to_contain_text(microsoft["state"].replace("_", " "))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "company-exposure.png", full_page=True)
