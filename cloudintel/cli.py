@@ -76,6 +76,7 @@ app.add_typer(alerts_app, name="alerts")
 
 TimelineFormat = StrEnum("TimelineFormat", ["table", "json", "csv"])
 ExportFormat = StrEnum("ExportFormat", ["csv", "json", "parquet"])
+Order = StrEnum("Order", ["asc", "desc"])
 EventType = StrEnum("EventType", list(EVENT_TYPES))
 Status = StrEnum("Status", list(STATUSES))
 
@@ -224,17 +225,35 @@ def timeline(
     ] = None,
     type_: Annotated[list[EventType] | None, typer.Option("--type", help="Event type; repeatable.")] = None,
     status: Annotated[list[Status] | None, typer.Option("--status", help="Event status; repeatable.")] = None,
-    since: Annotated[str | None, typer.Option(help="Events on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Events on or before this day (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Events on or after this day: YYYY-MM-DD, or back from today: 30d, 12w, 6m, 1y."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Events on or before this day: YYYY-MM-DD, or back from today: 30d, 12w, 6m, 1y."),
+    ] = None,
     min_impact: Annotated[
         Level | None, typer.Option("--min-impact", help="Only events at or above this level.")
     ] = None,
+    query_text: Annotated[
+        str | None,
+        typer.Option(
+            "--query",
+            help='Search titles, parties and evidence sentences, any case: every word (or "quoted phrase") '
+            "must be found.",
+        ),
+    ] = None,
+    order: Annotated[
+        Order,
+        typer.Option("--order", help="asc: oldest first (the JSON contract's order), desc: newest first."),
+    ] = Order.asc,
     output: Annotated[
         TimelineFormat, typer.Option("--format", help="table, json (the documented contract) or csv.")
     ] = TimelineFormat.table,
 ) -> None:
-    """The event timeline, oldest first."""
-    from warehouse.timeline import TimelineFilter
+    """The event timeline, oldest first (--order desc: newest first)."""
+    from warehouse.timeline import TimelineFilter, search_terms
     from warehouse.timeline import timeline as query
 
     orgs = settings().organization_index()
@@ -245,8 +264,13 @@ def timeline(
         since=day(since, "--since"),
         until=day(until, "--until"),
         min_impact=min_impact.value if min_impact else None,
+        query=query_text,
     )
-    events = read(lambda session: query(session, where, judged_by=output is TimelineFormat.table))
+    if query_text is not None and not search_terms(query_text):
+        raise UsageError("--query has no words to search for")
+    events = read(
+        lambda session: query(session, where, judged_by=output is TimelineFormat.table, order=order.value)
+    )
     if output is TimelineFormat.json:
         echo_json(events)
     elif output is TimelineFormat.csv:
@@ -350,7 +374,10 @@ def web(
 def report(
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write.", dir_okay=False)],
     since: Annotated[
-        str | None, typer.Option(help="List events on or after this day as new (YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            help="List events on or after this day as new: YYYY-MM-DD, or back from today: 30d, 6m."
+        ),
     ] = None,
 ) -> None:
     """Write a self-contained HTML report: the timeline picture, top events by impact, new events."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, or_, select
 
 from core.vocabulary import LEVEL_RANK
 from warehouse.schema import Document, Event, EventMention, EventParty
@@ -22,6 +23,17 @@ class TimelineFilter:
     since: str | None = None  # YYYY-MM-DD, inclusive
     until: str | None = None  # YYYY-MM-DD, inclusive
     min_impact: str | None = None  # low | medium | high
+    query: str | None = None  # words (or "quoted phrases") each found in the title, a party or evidence
+
+
+Order = Literal["asc", "desc"]
+TERMS = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The terms of a search: words, and "quoted phrases" kept whole (blank ones dropped)."""
+    found = (quoted or word.strip('"') for quoted, word in TERMS.findall(query or ""))
+    return [" ".join(term.split()) for term in found if term.strip()]
 
 
 def _filtered(where: TimelineFilter) -> Any:
@@ -40,6 +52,21 @@ def _filtered(where: TimelineFilter) -> Any:
         query = query.where(col(Event.date) <= where.until)
     if where.min_impact:
         query = query.where(col(Event.impact_rank) >= LEVEL_RANK[where.min_impact])
+    for term in search_terms(where.query):
+        # case-insensitive substring with LIKE's wildcards escaped: lower() LIKE on SQLite, ILIKE on PostgreSQL
+        query = query.where(
+            or_(
+                col(Event.title).icontains(term, autoescape=True),
+                col(Event.id).in_(
+                    select(EventParty.event_id).where(col(EventParty.party).icontains(term, autoescape=True))
+                ),
+                col(Event.id).in_(
+                    select(EventMention.event_id).where(
+                        col(EventMention.evidence).icontains(term, autoescape=True)
+                    )
+                ),
+            )
+        )
     return query
 
 
@@ -50,10 +77,16 @@ def timeline(
     limit: int | None = None,
     offset: int = 0,
     judged_by: bool = False,
+    order: Order = "asc",
 ) -> list[dict[str, Any]]:
-    """Events matching `where`, oldest first, each with its sources, as §4 of the guide shapes them;
-    `judged_by` adds who judged the impact (model version, rule set or "analyst") for display."""
-    query = _filtered(where).order_by(col(Event.date), col(Event.id)).offset(offset)
+    """Events matching `where`, oldest first (`order="desc"`: newest first), each with its sources, as §4
+    of the guide shapes them; `judged_by` adds who judged the impact (model version, rule set or
+    "analyst") for display."""
+    if order == "desc":
+        ordered = _filtered(where).order_by(col(Event.date).desc(), col(Event.id).desc())
+    else:
+        ordered = _filtered(where).order_by(col(Event.date), col(Event.id))
+    query = ordered.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return as_json(session, session.exec(query).all(), judged_by=judged_by)

@@ -26,11 +26,13 @@ from warehouse.engine import get_engine
 from warehouse.exposure import exposure_history, exposure_json
 from warehouse.relationship_states import relationships_json
 from warehouse.timeline import (
+    Order,
     TimelineFilter,
     companies,
     count_matching,
     event_detail,
     relationships,
+    search_terms,
     timeline,
 )
 
@@ -66,7 +68,9 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
         except UsageError as exc:
             raise HTTPException(404, str(exc)) from None
 
-    @app.get("/api/events", summary="Events, oldest first, filtered and paged")
+    @app.get(
+        "/api/events", summary="Events, oldest first (order=desc: newest first), filtered, searched and paged"
+    )
     def events(
         db: Db,
         company: Annotated[list[str] | None, Query(description="A party, any alias; repeatable.")] = None,
@@ -75,6 +79,19 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
         since: date | None = None,
         until: date | None = None,
         min_impact: Level | None = None,
+        q: Annotated[
+            str | None,
+            Query(
+                min_length=1,
+                max_length=200,
+                description='Search titles, parties and evidence sentences, any case: every word (or "quoted '
+                'phrase") must be found.',
+            ),
+        ] = None,
+        order: Annotated[
+            Order,
+            Query(description="asc: oldest first (the default, as the JSON contract), desc: newest first."),
+        ] = "asc",
         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     ) -> dict[str, Any]:
@@ -85,8 +102,11 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
             since=since.isoformat() if since else None,
             until=until.isoformat() if until else None,
             min_impact=min_impact,
+            query=q,
         )
-        items = timeline(db, where, limit=limit, offset=offset, judged_by=True)
+        if q is not None and not search_terms(q):
+            raise HTTPException(422, "q has no words to search for")
+        items = timeline(db, where, limit=limit, offset=offset, judged_by=True, order=order)
         return {"total": count_matching(db, where), "limit": limit, "offset": offset, "items": items}
 
     @app.get("/api/events/{event_id}", summary="One event with every source and evidence sentence")
@@ -117,7 +137,7 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
     )
     def company_exposure(name: str, db: Db, as_of: date | None = None) -> dict[str, Any]:
         day = (as_of or datetime.now(UTC).date()).isoformat()
-        return exposure_json(db, canonical(name), day, orgs.is_cloud_provider)
+        return exposure_json(db, canonical(name), day, orgs)
 
     @app.get(
         "/api/companies/{name}/exposure/history",
@@ -125,7 +145,7 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
     )
     def company_exposure_history(name: str, db: Db) -> dict[str, Any]:
         canonical_name = canonical(name)
-        return {"company": canonical_name, "points": exposure_history(db, canonical_name)}
+        return {"company": canonical_name, "points": exposure_history(db, canonical_name, orgs)}
 
     @app.get(
         "/api/companies/{name}/relationships",
