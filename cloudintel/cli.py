@@ -76,7 +76,7 @@ app.add_typer(alerts_app, name="alerts")
 
 TimelineFormat = StrEnum("TimelineFormat", ["table", "json", "csv"])
 ExportFormat = StrEnum("ExportFormat", ["csv", "json", "parquet"])
-Order = StrEnum("Order", ["asc", "desc"])
+Order = StrEnum("Order", ["asc", "desc", "impact"])
 EventType = StrEnum("EventType", list(EVENT_TYPES))
 Status = StrEnum("Status", list(STATUSES))
 
@@ -246,13 +246,19 @@ def timeline(
     ] = None,
     order: Annotated[
         Order,
-        typer.Option("--order", help="asc: oldest first (the JSON contract's order), desc: newest first."),
+        typer.Option(
+            "--order",
+            help="asc: oldest first (the JSON contract's order), desc: newest first, impact: most important "
+            "first (level, then size: dollars, megawatts, GPUs; then newest; never the score, which is "
+            "the classifier's confidence).",
+        ),
     ] = Order.asc,
     output: Annotated[
         TimelineFormat, typer.Option("--format", help="table, json (the documented contract) or csv.")
     ] = TimelineFormat.table,
 ) -> None:
-    """The event timeline, oldest first (--order desc: newest first)."""
+    """The event timeline, oldest first (--order desc: newest first; impact: most important first).
+    An event's impact score is the classifier's confidence in its level, not a measure of impact."""
     from warehouse.timeline import TimelineFilter, search_terms
     from warehouse.timeline import timeline as query
 

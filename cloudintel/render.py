@@ -86,7 +86,8 @@ def event_text(e: dict[str, Any]) -> str:
         plain(e["title"]),
         f"  id: {e['id']}",
         f"  {e['type']}, {e['status']}, {e['date']}; parties: {', '.join(e['parties'])}",
-        f"  impact: {e['impact']['level']} ({e['impact']['score']}); themes: {', '.join(e['impact']['themes']) or '-'}"
+        f"  impact: {e['impact']['level']} (confidence {e['impact']['score']}); "
+        f"themes: {', '.join(e['impact']['themes']) or '-'}"
         f"; judged by {e.get('judged_by') or '-'}",
     ]
     if figures:

@@ -26,7 +26,7 @@ class TimelineFilter:
     query: str | None = None  # words (or "quoted phrases") each found in the title, a party or evidence
 
 
-Order = Literal["asc", "desc"]
+Order = Literal["asc", "desc", "impact"]
 TERMS = re.compile(r'"([^"]*)"|(\S+)')
 
 
@@ -79,17 +79,65 @@ def timeline(
     judged_by: bool = False,
     order: Order = "asc",
 ) -> list[dict[str, Any]]:
-    """Events matching `where`, oldest first (`order="desc"`: newest first), each with its sources, as §4
-    of the guide shapes them; `judged_by` adds who judged the impact (model version, rule set or
-    "analyst") for display."""
+    """Events matching `where`, oldest first (`order="desc"`: newest first; `"impact"`: most important
+    first, see IMPACT_ORDER), each with its sources, as §4 of the guide shapes them; `judged_by` adds
+    who judged the impact (model version, rule set or "analyst") for display."""
     if order == "desc":
         ordered = _filtered(where).order_by(col(Event.date).desc(), col(Event.id).desc())
+    elif order == "impact":
+        ordered = _filtered(where).order_by(*IMPACT_ORDER)
     else:
         ordered = _filtered(where).order_by(col(Event.date), col(Event.id))
     query = ordered.offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return as_json(session, session.exec(query).all(), judged_by=judged_by)
+
+
+# Most important first: level (high > medium > low, unjudged last), then the size of the commitment
+# (dollars, then megawatts, then GPUs; unknown sizes after known ones), then the newest. Never by
+# `impact_score`: that is the classifier's confidence in the level, not a measure of impact.
+IMPACT_ORDER = (
+    col(Event.impact_rank).is_(None),
+    col(Event.impact_rank).desc(),
+    col(Event.amount_usd).is_(None),
+    col(Event.amount_usd).desc(),
+    col(Event.capacity_mw).is_(None),
+    col(Event.capacity_mw).desc(),
+    col(Event.gpus).is_(None),
+    col(Event.gpus).desc(),
+    col(Event.date).desc(),
+    col(Event.id),
+)
+
+
+def impact_key(event: dict[str, Any]) -> tuple[Any, ...]:
+    """The same order as IMPACT_ORDER for events in the contract's shape: `sorted(events,
+    key=impact_key)` puts the most important first. The score plays no part."""
+
+    def size(value: float | None) -> tuple[bool, float]:
+        return (value is None, -(value or 0))
+
+    level = event["impact"]["level"]
+    return (
+        level not in LEVEL_RANK,
+        -LEVEL_RANK.get(level, -1),
+        size(event["amount_usd"]),
+        size(event["capacity_mw"]),
+        size(event["gpus"]),
+        _descending(event["date"]),
+        event["id"],
+    )
+
+
+def _descending(day: str) -> tuple[int, ...]:
+    """A YYYY-MM-DD day as a key that sorts the newest first."""
+    return tuple(-int(part) for part in day.split("-"))
+
+
+def rank_by_impact(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events in the contract's shape, most important first (see `impact_key`)."""
+    return sorted(events, key=impact_key)
 
 
 def count_matching(session: Session, where: TimelineFilter) -> int:

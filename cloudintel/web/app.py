@@ -69,7 +69,9 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
             raise HTTPException(404, str(exc)) from None
 
     @app.get(
-        "/api/events", summary="Events, oldest first (order=desc: newest first), filtered, searched and paged"
+        "/api/events",
+        summary="Events, oldest first (order=desc: newest first, order=impact: most important first), "
+        "filtered, searched and paged",
     )
     def events(
         db: Db,
@@ -90,7 +92,11 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
         ] = None,
         order: Annotated[
             Order,
-            Query(description="asc: oldest first (the default, as the JSON contract), desc: newest first."),
+            Query(
+                description="asc: oldest first (the default, as the JSON contract), desc: newest first, "
+                "impact: most important first (level, then dollars, megawatts, GPUs, then newest; never "
+                "impact.score, the classifier's confidence in the level)."
+            ),
         ] = "asc",
         limit: Annotated[int, Query(ge=1, le=1000)] = 200,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,

@@ -140,3 +140,20 @@ def test_relative_until_and_a_bad_span(recent: Path) -> None:
 )
 def test_relative_day_arithmetic(value: str, today: date, expected: str) -> None:
     assert day(value, "--since", today) == expected
+
+
+def test_order_impact_ranks_by_level_then_size_never_score(tmp_path: Path) -> None:
+    build(f"sqlite:///{tmp_path / 'warehouse.db'}", SAMPLE)
+    result = run(tmp_path, "timeline", "--order", "impact", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    ranked = [(e["title"], e["impact"]["level"], e["impact"]["score"]) for e in json.loads(result.stdout)]
+    assert ranked == [
+        ("Stargate: OpenAI, Oracle and SoftBank commit $500B", "high", 0.6),
+        ("OpenAI signs a $38B deal with AWS", "high", 0.93),
+        ("Microsoft extends its OpenAI partnership", "high", 0.88),
+        ("CoreWeave buys more Nvidia GPUs", "low", 0.97),
+    ]
+    detail = run(tmp_path, "event", json.loads(result.stdout)[0]["id"])
+    assert "impact: high (confidence 0.6)" in detail.stdout
+    helped = run(tmp_path, "timeline", "-h").stdout
+    assert "confidence" in helped and "impact" in helped

@@ -68,3 +68,22 @@ def test_the_openapi_schema_documents_order_and_q(api: httpx.Client) -> None:
     by_name = {p["name"]: p for p in parameters}
     assert by_name["order"]["schema"]["enum"] == ["asc", "desc"] or "asc" in str(by_name["order"]["schema"])
     assert "evidence" in by_name["q"]["description"]
+
+
+LEVEL = {"high": 2, "medium": 1, "low": 0}
+
+
+def test_order_impact_ranks_by_level_then_size_never_score(api: httpx.Client) -> None:
+    everything = items(api)["items"]
+    ranked = items(api, order="impact")["items"]
+    assert sorted(e["id"] for e in ranked) == sorted(e["id"] for e in everything)
+
+    def key(e: dict) -> tuple:
+        sizes = [(e[k] is None, -(e[k] or 0)) for k in ("amount_usd", "capacity_mw", "gpus")]
+        return (-LEVEL.get(e["impact"]["level"], -1), *sizes)
+
+    assert [key(e) for e in ranked] == sorted(key(e) for e in ranked)
+    levels = [e["impact"]["level"] for e in ranked]
+    assert levels[0] == "high" and levels[-1] in ("low", None) and len(set(levels)) > 1
+    page = items(api, order="impact", limit=3, offset=2)["items"]
+    assert [e["id"] for e in page] == [e["id"] for e in ranked[2:5]]
