@@ -26,7 +26,7 @@ def exposure(company: CompanyArgument, as_of: AsOfOption = None, output: FormatO
     orgs = settings().organization_index()
     name = orgs.canonical(company)
     when = day(as_of, "--as-of") or datetime.now(UTC).date().isoformat()
-    found = read(lambda session: exposure_json(session, name, when, orgs.is_cloud_provider))
+    found = read(lambda session: exposure_json(session, name, when, orgs))
     if output is Format.json:
         echo_json(found)
     else:

@@ -88,7 +88,7 @@ def _fire_batch(
             view = replace(
                 view,
                 transitions=tuple(transitions_caused(session, shaped[event.id])),
-                shifts=tuple(top_share_shifts(session, shaped[event.id]).values()),
+                shifts=tuple(top_share_shifts(session, shaped[event.id], orgs).values()),
             )
         matching = [rule for rule in config.rules if matches(rule, view, orgs)]
         counts.too_old += any(too_old(rule, view, today) for rule in matching)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from extractors.entities import OrganizationIndex
 from extractors.events import Candidate
 from tests.warehouse.test_events import add_document, store
 from warehouse.engine import session_scope
@@ -14,7 +15,7 @@ from warehouse.exposure import exposure_history, exposure_json, top_share_shifts
 from warehouse.relationship_states import relationships_json, transitions_caused
 from warehouse.timeline import TimelineFilter, timeline
 
-CLOUDS = {"Microsoft", "Amazon Web Services", "CoreWeave", "Oracle", "Google"}
+ORGS = OrganizationIndex.load()
 
 
 def event(
@@ -136,7 +137,7 @@ def test_exposure_sums_commitments_leaves_out_investments_talks_and_unsplit_join
     database_url: str, openai: dict[str, str]
 ) -> None:
     with session_scope(database_url) as session:
-        ledger = exposure_json(session, "OpenAI", "2025-12-31", lambda name: name in CLOUDS)
+        ledger = exposure_json(session, "OpenAI", "2025-12-31", ORGS)
     assert list(ledger) == ["company", "as_of", "counterparties", "hhi", "top_share"]
     rows = {row["name"]: row for row in ledger["counterparties"]}
     assert rows["Microsoft"]["amount_usd"] == 250e9  # the 2023 $10B was an investment
@@ -157,7 +158,7 @@ def test_exposure_sums_commitments_leaves_out_investments_talks_and_unsplit_join
     )
     assert ledger["top_share"] == pytest.approx(250 / total, abs=0.01)
     with session_scope(database_url) as session:
-        before = exposure_json(session, "OpenAI", "2025-09-30", lambda name: name in CLOUDS)
+        before = exposure_json(session, "OpenAI", "2025-09-30", ORGS)
     assert {r["name"]: r["amount_usd"] for r in before["counterparties"] if r["amount_usd"]} == {
         "CoreWeave": 15.9e9
     }
@@ -166,7 +167,7 @@ def test_exposure_sums_commitments_leaves_out_investments_talks_and_unsplit_join
 
 def test_history_and_shifts_show_the_concentration_move(database_url: str, openai: dict[str, str]) -> None:
     with session_scope(database_url) as session:
-        points = exposure_history(session, "OpenAI")
+        points = exposure_history(session, "OpenAI", ORGS)
         [restructure] = [
             e
             for e in timeline(session, TimelineFilter(companies=["OpenAI"]))
@@ -175,8 +176,8 @@ def test_history_and_shifts_show_the_concentration_move(database_url: str, opena
         [aws] = [
             e for e in timeline(session, TimelineFilter(companies=["OpenAI"])) if e["id"] == openai["aws"]
         ]
-        shifts = top_share_shifts(session, restructure)
-        aws_shift = top_share_shifts(session, aws)
+        shifts = top_share_shifts(session, restructure, ORGS)
+        aws_shift = top_share_shifts(session, aws, ORGS)
         caused = transitions_caused(session, restructure)
     assert [p["date"] for p in points] == sorted(p["date"] for p in points)
     assert points[-1]["amounts_usd"]["Amazon Web Services"] == 38e9
@@ -200,11 +201,11 @@ def test_an_ended_relationship_commits_nothing_from_its_end(database_url: str) -
         database_url, "2025-02-01", ("Lambda", "Acme Labs"), "Acme Labs terminated its contract with Lambda."
     )
     with session_scope(database_url) as session:
-        during = exposure_json(session, "Acme Labs", "2024-12-31", lambda name: True)
-        after = exposure_json(session, "Acme Labs", "2025-12-31", lambda name: True)
+        during = exposure_json(session, "Acme Labs", "2024-12-31", ORGS)
+        after = exposure_json(session, "Acme Labs", "2025-12-31", ORGS)
         [row] = relationships_json(session, "Acme Labs")
     assert during["counterparties"][0]["amount_usd"] == 2e9
-    assert after["counterparties"][0]["amount_usd"] is None and after["counterparties"][0]["state"] == "ended"
+    assert after["counterparties"][0]["amount_usd"] == 0 and after["counterparties"][0]["state"] == "ended"
     assert after["hhi"] is None and after["top_share"] is None
     assert [e["transition"] for e in row["events"]] == ["none -> active", "active -> ended"]
 
@@ -212,7 +213,6 @@ def test_an_ended_relationship_commits_nothing_from_its_end(database_url: str) -
 def test_relationship_change_and_exposure_shift_alert_once_per_transition(
     database_url: str, openai: dict[str, str]
 ) -> None:
-    from extractors.entities import OrganizationIndex
     from flows.alerting.outbox import fire_alerts
     from flows.alerting.rules import AlertConfig, Rule
     from warehouse.alerts import alerts_json
@@ -223,9 +223,8 @@ def test_relationship_change_and_exposure_shift_alert_once_per_transition(
             Rule("concentration", "exposure-shift", ("log",), min_shift_points=5),
         )
     )
-    orgs = OrganizationIndex.load()
-    assert fire_alerts(database_url, rules, orgs).fired == 5
-    assert fire_alerts(database_url, rules, orgs).fired == 0
+    assert fire_alerts(database_url, rules, ORGS).fired == 5
+    assert fire_alerts(database_url, rules, ORGS).fired == 0
     with session_scope(database_url) as session:
         fired = {(a["rule"], a["event_id"]) for a in alerts_json(session)}
         messages = [a["message"] for a in alerts_json(session) if a["rule"] == "states"]
