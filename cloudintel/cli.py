@@ -275,7 +275,13 @@ def timeline(
     if query_text is not None and not search_terms(query_text):
         raise UsageError("--query has no words to search for")
     events = read(
-        lambda session: query(session, where, judged_by=output is TimelineFormat.table, order=order.value)
+        lambda session: query(
+            session,
+            where,
+            judged_by=output is not TimelineFormat.json,
+            order=order.value,
+            facts=output is TimelineFormat.csv,
+        )
     )
     if output is TimelineFormat.json:
         echo_json(events)
@@ -398,24 +404,51 @@ def report(
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Option("--out", help="The file to write.", dir_okay=False)],
+    out: Annotated[Path, typer.Option("--out", help="The file to write; - for stdout.", dir_okay=False)],
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="csv, json (the output contract) or parquet.")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="csv, json (the output contract plus judged_by, price_change_pct, first_seen) or parquet.",
+        ),
     ] = ExportFormat.csv,
 ) -> None:
-    """Export the whole timeline to a file for your own tools."""
+    """Export the whole timeline, oldest first, for your own tools: every fact, each source's URL and
+    evidence sentence, who judged the impact (analyst or model), the price change and when the event
+    was first seen."""
     from cloudintel.web.report import export as write
 
-    events = _whole_timeline()
+    events = _whole_timeline(facts=True)
     try:
-        with writing(out):
-            write(events, fmt.value, out)
+        if str(out) == "-":
+            _export_to_stdout(events, fmt)
+        else:
+            with writing(out):
+                write(events, fmt.value, out)
     except ImportError:
         raise TerminalError("parquet export needs pyarrow: pip install 'cloudintel[parquet]'") from None
-    typer.echo(f"{len(events)} events written to {out}", err=True)
+    typer.echo(f"{len(events)} events written to {'stdout' if str(out) == '-' else out}", err=True)
 
 
-def _whole_timeline() -> list[dict[str, Any]]:
+def _export_to_stdout(events: list[dict[str, Any]], fmt: ExportFormat) -> None:
+    import sys
+    import tempfile
+
+    from cloudintel.web.report import export as write
+
+    if fmt is ExportFormat.csv:
+        typer.echo(render.timeline_csv(events), nl=False)
+    elif fmt is ExportFormat.json:
+        typer.echo(json.dumps(events, indent=2))
+    else:  # binary: through a temporary file, as the Parquet writer wants a seekable one
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "events.parquet"
+            write(events, fmt.value, path)
+            sys.stdout.buffer.write(path.read_bytes())
+            sys.stdout.buffer.flush()
+
+
+def _whole_timeline(facts: bool = False) -> list[dict[str, Any]]:
     from warehouse.timeline import TimelineFilter, timeline
 
-    return read(lambda session: timeline(session, TimelineFilter()))
+    return read(lambda session: timeline(session, TimelineFilter(), judged_by=facts, facts=facts))

@@ -22,6 +22,10 @@ CSV_FIELDS = (
     "impact_score",
     "themes",
     "sources",
+    "price_change_pct",
+    "first_seen",
+    "judged_by",
+    "evidence",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,7 +54,9 @@ def timeline_table(events: list[dict[str, Any]]) -> str:
 
 
 def csv_row(e: dict[str, Any]) -> list[str]:
-    """One event as CSV cells (see CSV_FIELDS)."""
+    """One event as CSV cells (see CSV_FIELDS): `sources` holds the source URLs (space-separated),
+    `evidence` each source's evidence sentence in the same order (" | "-separated); `price_change_pct`,
+    `first_seen` and `judged_by` are empty when the events do not carry them."""
     return [
         cell(v)
         for v in (
@@ -68,6 +74,10 @@ def csv_row(e: dict[str, Any]) -> list[str]:
             e["impact"]["score"],
             "; ".join(e["impact"]["themes"]),
             " ".join(s["url"] for s in e["sources"]),
+            e.get("price_change_pct"),
+            e.get("first_seen"),
+            e.get("judged_by"),
+            " | ".join(s["evidence"] for s in e["sources"]),
         )
     ]
 

@@ -78,10 +78,12 @@ def timeline(
     offset: int = 0,
     judged_by: bool = False,
     order: Order = "asc",
+    facts: bool = False,
 ) -> list[dict[str, Any]]:
     """Events matching `where`, oldest first (`order="desc"`: newest first; `"impact"`: most important
     first, see IMPACT_ORDER), each with its sources, as §4 of the guide shapes them; `judged_by` adds
-    who judged the impact (model version, rule set or "analyst") for display."""
+    who judged the impact (model version, rule set or "analyst") for display, `facts` the fields beyond
+    the contract that exports carry (see `as_json`)."""
     if order == "desc":
         ordered = _filtered(where).order_by(col(Event.date).desc(), col(Event.id).desc())
     elif order == "impact":
@@ -91,7 +93,7 @@ def timeline(
     query = ordered.offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return as_json(session, session.exec(query).all(), judged_by=judged_by)
+    return as_json(session, session.exec(query).all(), judged_by=judged_by, facts=facts)
 
 
 # Most important first: level (high > medium > low, unjudged last), then the size of the commitment
@@ -172,8 +174,12 @@ def relationships(session: Session, company: str, judged_by: bool = False) -> di
     )
 
 
-def as_json(session: Session, events: Sequence[Event], judged_by: bool = False) -> list[dict[str, Any]]:
-    """Events in the output contract's shape, their sources oldest first."""
+def as_json(
+    session: Session, events: Sequence[Event], judged_by: bool = False, facts: bool = False
+) -> list[dict[str, Any]]:
+    """Events in the output contract's shape, their sources oldest first. `judged_by` adds who judged
+    the impact; `facts` adds, after the contract's fields, `price_change_pct` (pricing events) and
+    `first_seen` (when the warehouse first stored the event, ISO 8601 UTC)."""
     ids = [e.id for e in events]
     sources: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     for start in range(0, len(ids), 500):
@@ -212,6 +218,10 @@ def as_json(session: Session, events: Sequence[Event], judged_by: bool = False) 
     if judged_by:
         for row, event in zip(shaped, events, strict=True):
             row["judged_by"] = event.model_version
+    if facts:
+        for row, event in zip(shaped, events, strict=True):
+            row["price_change_pct"] = _number(event.price_change_pct)
+            row["first_seen"] = event.created_at.isoformat() if event.created_at else None
     return shaped
 
 
