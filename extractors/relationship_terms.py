@@ -28,7 +28,11 @@ _KEEPS = re.compile(
     re.I,
 )
 _NEGATED = re.compile(r"(?:\bno longer|\bnot|\bnever|n't)\s+(?:\w+\s+)?$", re.I)
-_EXCLUSIVE = re.compile(r"\bexclusiv(?:e|ity)\b", re.I)
+_EXCLUSIVE = re.compile(  # of a relationship: not "an exclusive interview"
+    r"\bexclusivity\b|\bexclusively\s+(?:on|with|through|from|to)\b|\bexclusive\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:provider|partner|supplier|cloud|deal|agreement|arrangement|contract|relationship|rights?|access|licen[cs]e)s?\b",
+    re.I,
+)
 _NON_EXCLUSIVE = re.compile(r"\bnon-?exclusive\b", re.I)
 _ENDED = re.compile(
     r"\b(?:terminat(?:e|es|ed|ing)|cancel(?:s|led|ed|ling|ing)?|(?:pulls?|pulled|walks?|walked) (?:out|away)|"

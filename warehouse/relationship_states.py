@@ -97,7 +97,6 @@ def relationships_json(session: Session, company: str, as_of: str | None = None)
                         "status": s.event["status"],
                         "title": s.event["title"],
                         "transition": s.transition,
-                        "evidence": next((t for t in texts(s.event)[1:] if t), None),
                     }
                     for s in steps
                 ],
