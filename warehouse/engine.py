@@ -9,9 +9,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from core.errors import WarehouseError
@@ -31,8 +32,8 @@ def masked(url: str) -> str:
 
 def check_exists(url: str) -> None:
     """Raise `WarehouseError` naming the (masked) URL unless it names a warehouse that exists: for
-    SQLite, a file on disk (read-only commands never create one); other databases are checked when
-    connecting."""
+    SQLite, a file on disk; for a server database, one that holds the warehouse's tables (read-only
+    commands never create either)."""
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
@@ -40,6 +41,7 @@ def check_exists(url: str) -> None:
             f"cannot read the database URL {masked(url)}; check CLOUDINTEL_DATABASE_URL"
         ) from None
     if parsed.get_backend_name() != "sqlite":
+        _check_tables(url)
         return
     _check_sqlite(parsed)
     if not parsed.database or parsed.database == ":memory:":
@@ -50,6 +52,32 @@ def check_exists(url: str) -> None:
         raise WarehouseError(
             f"no warehouse at {masked(url)}: {parsed.database} does not exist; check "
             "CLOUDINTEL_DATABASE_URL and CLOUDINTEL_HOME, or run `cloudintel run` first"
+        )
+
+
+def _check_tables(url: str) -> None:
+    """A server database (PostgreSQL) must hold a cloudintel warehouse already: one connection, no
+    migration, nothing created."""
+    try:
+        probe = create_engine(url, poolclass=NullPool)
+    except (ArgumentError, ModuleNotFoundError) as exc:
+        raise WarehouseError(
+            f"cannot open the database {masked(url)} ({exc}); check CLOUDINTEL_DATABASE_URL"
+        ) from None
+    try:
+        with probe.connect() as connection:
+            found = inspect(connection).has_table("alembic_version")
+    except OperationalError as exc:
+        raise WarehouseError(
+            f"cannot open the warehouse at {masked(url)} "
+            f"({exc.orig}); check CLOUDINTEL_DATABASE_URL and that the database is running"
+        ) from None
+    finally:
+        probe.dispose()
+    if not found:
+        raise WarehouseError(
+            f"no warehouse at {masked(url)}: the database holds no cloudintel tables; check "
+            "CLOUDINTEL_DATABASE_URL, or run `cloudintel run` first"
         )
 
 

@@ -12,9 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.pool import NullPool
 from sqlmodel import select
 
 from tests.cli.warehouse_events import SAMPLE, build
+from tests.conftest import new_postgres_database
 from warehouse.engine import session_scope
 from warehouse.schema import Event
 
@@ -198,3 +201,21 @@ def test_model_rescore_uses_the_shipped_model_when_none_is_trained(home: Path) -
     assert result.returncode == 0, result.stderr
     versions = {version for version, _ in scores(home).values()}
     assert len(versions) == 1 and not versions & {"rules-2", "rules-2:fallback", "test-judge"}
+
+
+@pytest.mark.postgres
+def test_read_only_commands_never_create_tables_in_an_empty_postgresql_database(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    url = new_postgres_database(request)
+    for args in (("timeline",), ("alerts",), ("export", "--out", "-")):
+        result = run(tmp_path, *args, CLOUDINTEL_DATABASE_URL=url)
+        assert result.returncode == 1 and result.stdout == ""
+        assert "the database holds no cloudintel tables" in one_line(result)
+    probe = create_engine(url, poolclass=NullPool)
+    with probe.connect() as connection:
+        assert inspect(connection).get_table_names() == []  # nothing created
+    probe.dispose()
+    build(url, SAMPLE)
+    result = run(tmp_path, "timeline", "--format", "json", CLOUDINTEL_DATABASE_URL=url)
+    assert result.returncode == 0 and len(json.loads(result.stdout)) == len(SAMPLE)
