@@ -4,9 +4,14 @@ command over a real SQLite warehouse."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from cloudintel.shell import day
@@ -157,3 +162,34 @@ def test_order_impact_ranks_by_level_then_size_never_score(tmp_path: Path) -> No
     assert "impact: high (confidence 0.6)" in detail.stdout
     helped = run(tmp_path, "timeline", "-h").stdout
     assert "confidence" in helped and "impact" in helped
+
+
+def test_the_web_command_serves_order_and_q_from_an_existing_warehouse(home: Path, closed_port: int) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CLOUDINTEL_")}
+    environment["CLOUDINTEL_HOME"] = str(home)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cloudintel", "web", "--port", str(closed_port)],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{closed_port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"{base}/api/events", params={"order": "desc", "q": "OPENAI"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, "cloudintel web did not start"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert [e["title"] for e in response.json()["items"]] == [
+            "OpenAI signs a $38B deal with AWS",
+            "Stargate: OpenAI, Oracle and SoftBank commit $500B",
+            "Microsoft extends its OpenAI partnership",
+        ]
+        assert httpx.get(f"{base}/api/events", params={"order": "sideways"}).status_code == 422
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
