@@ -13,8 +13,8 @@ CloudintelError                 base: every expected failure, with a message tha
     │   └── NotFound            no such event (or other row) in the warehouse
     └── ModelUnavailable        the impact model is missing, corrupt or incompatible (the rules are used)
 
-The command line turns every `CloudintelError` into one line on stderr and exit code 1
-(cloudintel/cli.py, `main`).
+The command line turns every `CloudintelError` into one line on stderr (cloudintel/shell.py,
+`Shell.invoke`): exit code 2 for a `UsageError` (with a pointer to the command's help), 1 for the rest.
 """
 
 from __future__ import annotations

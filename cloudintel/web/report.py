@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cloudintel.render import CSV_FIELDS, csv_row
 from core.vocabulary import EVENT_TYPES, LEVEL_RANK
+from warehouse.timeline import rank_by_impact
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WIDTH, LEFT, LANE = 960, 110, 46
@@ -20,11 +21,7 @@ WIDTH, LEFT, LANE = 960, 110, 46
 def render_report(events: list[dict[str, Any]], since: str | None, top: int = 15) -> str:
     """The report's HTML; every value is escaped by the template engine."""
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    ranked = sorted(
-        events,
-        key=lambda e: (LEVEL_RANK.get(e["impact"]["level"], -1), e["impact"]["score"] or 0, e["date"]),
-        reverse=True,
-    )
+    ranked = rank_by_impact(events)  # level, then the commitment's size: never the confidence
     return environment.get_template("report.html").render(
         events=events,
         first=events[0]["date"] if events else None,

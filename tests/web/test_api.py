@@ -83,3 +83,33 @@ def test_exports_csv_json_parquet(api: httpx.Client, tmp_path: Path) -> None:
     export(items, "parquet", tmp_path / "t.parquet")
     table = pq.read_table(tmp_path / "t.parquet")
     assert table.num_rows == 15 and "parties" in table.column_names
+
+
+def test_the_report_ranks_by_impact_then_size_never_by_confidence() -> None:
+    def event(key: str, level: str, score: float, amount: float | None) -> dict[str, object]:
+        return {
+            "id": key,
+            "type": "partnership",
+            "status": "announced",
+            "date": "2025-06-01",
+            "parties": ["A", "B"],
+            "title": f"title-{key}",
+            "amount_usd": amount,
+            "capacity_mw": None,
+            "gpus": None,
+            "duration_years": None,
+            "impact": {"level": level, "score": score, "themes": []},
+            "sources": [],
+        }
+
+    html = render_report(
+        [
+            event("low", "low", 0.99, None),
+            event("small", "high", 0.97, 10e9),
+            event("huge", "high", 0.61, 500e9),
+        ],
+        since=None,
+    )
+    top = html.split("Top events by impact")[1]
+    assert top.index("title-huge") < top.index("title-small") < top.index("title-low")
+    assert "high (confidence 0.61)" in top
