@@ -36,9 +36,7 @@ docs/organizations.md). Input longer than :data:`MAX_CHARS` is cut, never parsed
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import re
 import threading
 from collections.abc import Sequence
@@ -380,39 +378,28 @@ class OrgRecognizer:
     """Known and unknown organizations in text; see the module docstring.
 
     Cheap to build: spaCy is loaded on the first :meth:`find` or :meth:`find_many`, once per process
-    (the pipeline is shared; each recognizer adds its index's names to its own EntityRuler copy).
+    (the NER-only pipeline is shared; each recognizer builds an EntityRuler of its index's names, which
+    runs on each text before ``ner``).
     """
 
     def __init__(self, orgs: OrganizationIndex) -> None:
         self._orgs = orgs
-        self._nlp: Language | None = None
+        self._ruler: Any = None  # spacy.pipeline.EntityRuler, built on first use
         self._lock = threading.Lock()
-        self._ruler_name = ""
 
     # ---------------------------------------------------------------- pipeline
 
     def _pipeline(self) -> Language:
+        """The shared NER-only pipeline (loaded on first use) after building this index's ruler."""
         with self._lock:
-            if self._nlp is None:
-                self._nlp = self._build(_load_spacy())
-            return self._nlp
+            nlp = _load_spacy()
+            if self._ruler is None:
+                from spacy.pipeline import EntityRuler
 
-    def _build(self, base: Language) -> Language:
-        """The shared pipeline with an EntityRuler of this index's names before ``ner``.
-
-        One ruler per distinct set of names: the pipeline is shared, so an index with other names gets
-        a second named ruler and the others are disabled while it runs (:meth:`_docs` selects its own).
-        """
-        patterns = self._patterns(base)
-        digest = hashlib.sha256(json.dumps(patterns, sort_keys=True).encode()).hexdigest()[:16]
-        key = f"org_list_{digest}"  # indexes with the same names share one ruler
-        if key not in base.pipe_names:
-            ruler: Any = base.add_pipe(
-                "entity_ruler", name=key, before="ner", config={"overwrite_ents": True}
-            )
-            ruler.add_patterns(patterns)
-        self._ruler_name = key
-        return base
+                ruler = EntityRuler(nlp, name="org_list", phrase_matcher_attr="LOWER", overwrite_ents=True)
+                ruler.add_patterns(self._patterns(nlp))
+                self._ruler = ruler
+            return nlp
 
     def _patterns(self, nlp: Language) -> list[dict[str, Any]]:
         """ORG patterns: the list's names and aliases (case-sensitive ones exactly; context-gated ones
@@ -424,15 +411,13 @@ class OrgRecognizer:
                 target = targets.get(" ".join(form.lower().split()))
                 if target is not None and target.gated:
                     continue
-                tokens = [t.text for t in nlp.make_doc(form)]
-                if target is not None and target.exact is not None:
+                if target is not None and target.exact is not None:  # exact case: a token pattern
+                    tokens = [t.text for t in nlp.make_doc(form)]
                     patterns.append(
                         {"label": "ORG", "pattern": [{"ORTH": t} for t in tokens], "id": org.name}
                     )
-                else:
-                    patterns.append(
-                        {"label": "ORG", "pattern": [{"LOWER": t.lower()} for t in tokens], "id": org.name}
-                    )
+                else:  # any case: a phrase pattern, matched on LOWER by the fast PhraseMatcher
+                    patterns.append({"label": "ORG", "pattern": form, "id": org.name})
         suffix = {"ORTH": {"IN": sorted(LEGAL_SUFFIXES)}}
         name_token = {"IS_TITLE": True, "IS_STOP": False}
         camel = {"TEXT": {"REGEX": r"^(?:[A-Z][a-z]+[A-Z]\w*|[a-z]+[A-Z]\w*|[A-Z][a-z]+\d+)$"}}
@@ -443,12 +428,16 @@ class OrgRecognizer:
         return patterns
 
     def _docs(self, texts: Sequence[str]) -> list[Doc]:
+        """Tokenise, apply this index's EntityRuler, then ``ner`` in batches.
+
+        The ruler runs before ``ner`` but outside the shared pipeline: each recognizer owns the ruler of
+        its own list, so recognizers of different lists never change the shared pipeline and can run in
+        parallel threads.
+        """
         nlp = self._pipeline()
-        others = [
-            name for name in nlp.pipe_names if name.startswith("org_list_") and name != self._ruler_name
-        ]
-        with nlp.select_pipes(disable=others):
-            return list(nlp.pipe((text[:MAX_CHARS] for text in texts), batch_size=BATCH_SIZE))
+        ruler, ner = self._ruler, nlp.get_pipe("ner")
+        docs = (ruler(nlp.make_doc(text[:MAX_CHARS])) for text in texts)
+        return list(ner.pipe(docs, batch_size=BATCH_SIZE))  # type: ignore[attr-defined]
 
     # ---------------------------------------------------------------- public
 
