@@ -474,14 +474,16 @@ class OrgRecognizer:
             if any(taken[cand.start : cand.end]):
                 continue
             surface = text[cand.start : cand.end]
+            if len(surface) > _MAX_NAME or max(len(word) for word in surface.split()) > _MAX_WORD:
+                continue  # no company name is this long
             name = normalise_name(surface)
             if not name or self._orgs.resolve(name) is not None:
                 continue  # the list decides its own names (gated out or excluded here)
             if _SITE_BEFORE_RE.search(text, max(0, cand.start - 8), cand.start) and _SITE_AFTER_RE.match(
-                text, cand.end
+                text, cand.end, cand.end + _WINDOW
             ):
                 continue  # "its Valence facility": a place used as an adjective
-            if _PLACE_MODIFIER_RE.match(text, cand.end):
+            if _PLACE_MODIFIER_RE.match(text, cand.end, cand.end + _WINDOW):
                 continue  # "Bergen-based", "the Abu Dhabi technology investor MGX": a place
             if (
                 not cand.cued
@@ -498,32 +500,51 @@ class OrgRecognizer:
         return found
 
     def _ner_candidates(self, doc: Doc, runs: list[list[Token]]) -> list[_Candidate]:
-        """NER's ORG spans, trimmed of descriptors before ("Chipmaker Tenstorrent") and units or model
-        numbers after ("Sesterce GPUs"), widened to the run of capitalised words they sit in ("GE" in
-        "GE Vernova"); spans of nothing but never-organization tokens dropped."""
+        """NER's ORG spans, split after a legal suffix ("Ørsted A/S. Café Société Générale"), trimmed of
+        descriptors before ("Chipmaker Tenstorrent") and of units, model numbers and symbols after
+        ("Sesterce GPUs"), widened to the run of capitalised words they sit in ("GE" in "GE Vernova");
+        spans of nothing but never-organization tokens dropped."""
         run_of = {token.i: run for run in runs for token in run}
         out: list[_Candidate] = []
         for ent in doc.ents:
             if ent.label_ != "ORG" or ent.ent_id_:
                 continue  # the ruler's list names are found by the list itself
-            tokens = list(ent)
-            while tokens and (tokens[0].is_stop or _descriptor_word(tokens[0]) or tokens[0].is_punct):
-                tokens.pop(0)
-            while tokens and (
-                _never_tail(tokens[-1].text) or (tokens[-1].is_punct and tokens[-1].text != ".")
-            ):
-                tokens.pop()
-            if not tokens or all(_never(t.text) or not _has_upper(t.text) for t in tokens):
-                continue
-            if len(tokens) == 1 and tokens[0].lower_ in _PRODUCTS:
-                continue
-            first, last = tokens[0], tokens[-1]
-            if first.i in run_of:
-                first = min(first, run_of[first.i][0], key=lambda t: t.i)
-            if last.i in run_of:
-                last = max(last, run_of[last.i][-1], key=lambda t: t.i)
-            out.append(_Candidate(first.idx, last.idx + len(last.text), False))
+            pieces: list[list[Token]] = [[]]
+            for token in ent:
+                pieces[-1].append(token)
+                if token.text in LEGAL_SUFFIXES:
+                    pieces.append([])
+            for tokens in pieces:
+                candidate = self._ner_piece(tokens, run_of)
+                if candidate is not None:
+                    out.append(candidate)
         return out
+
+    @staticmethod
+    def _ner_piece(tokens: list[Token], run_of: dict[int, list[Token]]) -> _Candidate | None:
+        while tokens and (
+            tokens[0].is_stop
+            or _descriptor_word(tokens[0])
+            or tokens[0].is_punct
+            or not _has_alnum(tokens[0].text)
+        ):
+            tokens.pop(0)
+        while tokens and (
+            _never_tail(tokens[-1].text)
+            or (tokens[-1].is_punct and tokens[-1].text != ".")
+            or not _has_alnum(tokens[-1].text)
+        ):
+            tokens.pop()
+        if not tokens or all(_never(t.text) or not _has_upper(t.text) for t in tokens):
+            return None
+        if len(tokens) == 1 and tokens[0].lower_ in _PRODUCTS:
+            return None
+        first, last = tokens[0], tokens[-1]
+        if first.i in run_of:
+            first = min(first, run_of[first.i][0], key=lambda t: t.i)
+        if last.i in run_of:
+            last = max(last, run_of[last.i][-1], key=lambda t: t.i)
+        return _Candidate(first.idx, last.idx + len(last.text), False)
 
     def _cue_candidates(self, text: str, doc: Doc, runs: list[list[Token]]) -> list[_Candidate]:
         """Capitalised or company-shaped runs that a company cue marks as organizations."""
@@ -553,6 +574,8 @@ class OrgRecognizer:
         return describe_category(premod) if premod else None
 
 
+_WINDOW = 120  # characters after a name that the cue patterns look at
+_MAX_NAME, _MAX_WORD = 80, 30  # longer spans or words are not company names
 _TICKER_RE = re.compile(
     r"\((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|TSXV|ASX|TSE|TYO|HKEX|HKG|SIX|Euronext|XETRA|ETR|"
     r"FRA|EPA|KRX|KOSDAQ|OTC|OTCQX|SGX|NSE|BSE|TWSE)\s*:\s*[A-Za-z0-9.]{1,10}\)"
@@ -605,7 +628,7 @@ def _is_cued(
         return "weak"  # "Hydra Host, which rents out Nvidia GPUs"
     if label in _PLACE_LABELS and not shaped:
         return None  # "with Texas", "to France": places are parties too
-    if _ORG_AFTER_RE.match(text, end) and (label != "PERSON" or len(run) == 1):
+    if _ORG_AFTER_RE.match(text, end, end + _WINDOW) and (label != "PERSON" or len(run) == 1):
         return "strong"
     prev = doc[run[0].i - 1] if run[0].i > 0 else None
     if prev is not None and prev.lower_ in _DEAL_PREPOSITIONS and (label != "PERSON" or len(run) == 1):
@@ -619,6 +642,10 @@ def _is_cued(
     ):
         return "weak"  # "Data4 will build", "TeraWulf" read as a date
     return None
+
+
+def _has_alnum(word: str) -> bool:
+    return any(c.isalnum() for c in word)
 
 
 def _has_upper(word: str) -> bool:

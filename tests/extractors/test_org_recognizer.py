@@ -277,6 +277,24 @@ def test_long_input_is_cut_not_parsed_whole(recognizer: OrgRecognizer) -> None:
     assert nlp.max_length <= 2 * MAX_CHARS
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A" * 3000,  # one huge token
+        "🙂 Sesterce, a GPU cloud 🙂 " * 20,  # symbols around names
+        "Aaa, " * 400,
+        "   \n\t ",
+        "(NASDAQ: " * 50,
+        "Foo, which " * 200,
+    ],
+)
+def test_odd_input_gives_sane_spans(recognizer: OrgRecognizer, text: str) -> None:
+    for found in recognizer.find(text):
+        assert text[found.start : found.end] == found.surface
+        assert len(found.surface) <= 80 and found.name.strip() == found.name
+        assert found.name[0].isalnum() and found.name[-1].isalnum(), found
+
+
 def test_pipeline_runs_only_what_ner_needs(recognizer: OrgRecognizer) -> None:
     nlp = recognizer._pipeline()
     assert nlp.pipe_names == ["ner"]  # tagger, parser, attribute_ruler, lemmatizer excluded
