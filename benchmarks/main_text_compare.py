@@ -1,5 +1,7 @@
 """Compare main-text extractors on the 27 corpus pages: boilerplate left in, body text lost, speed.
 
+(For real pages nobody here wrote, see benchmarks/main_text_real_pages.py.)
+
 Run from the repository root:  python benchmarks/main_text_compare.py [--runs N] [--verbose]
 
 Expectations come from tests/fixtures/corpus_pages.jsonl (hand-written by reading each page): every
@@ -24,6 +26,9 @@ import trafilatura
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from main_text_real_pages import BASELINE_REV, load_baseline  # noqa: E402
 
 from extractors import pages  # noqa: E402  (needs the sys.path entry above)
 
@@ -43,14 +48,21 @@ def load_pages() -> list[tuple[dict[str, object], str, str]]:
 
 # --- approaches ---------------------------------------------------------------------------------------
 
+_BASELINE = load_baseline(BASELINE_REV)
+
 
 def bs4_heuristics(html: str, url: str) -> str:
-    """The approach kept in extractors/pages.py: BeautifulSoup(lxml) + general chrome heuristics."""
+    """The former extractor (BeautifulSoup(lxml) + general chrome heuristics), as of BASELINE_REV."""
+    return _BASELINE.parse_article(html, url).text
+
+
+def pages_main_text(html: str, url: str) -> str:
+    """extractors/pages.py now: trafilatura on the lxml tree, in-body prune and inline filters."""
     prepared = pages._prepare(html)
-    return pages._main_text(pages._soup(prepared), None) if prepared else ""
+    return pages._main_text(pages._tree(prepared), None, url, pages._CHOSEN) if prepared else ""
 
 
-def bs4_parse_article(html: str, url: str) -> str:
+def pages_parse_article(html: str, url: str) -> str:
     """The full public call (text plus title, date, canonical URL, author), for reference."""
     return pages.parse_article(html, url).text
 
@@ -73,28 +85,15 @@ def trafilatura_filtered(html: str, url: str) -> str:
     return "\n".join(kept)
 
 
-def combination_all_fields(html: str, url: str) -> str:
-    """The full job as a combination: pages.py metadata (own parse) + filtered trafilatura body."""
-    prepared = pages._prepare(html)
-    if prepared:
-        soup = pages._soup(prepared)
-        jsonld, metas = pages._jsonld_objects(soup), pages._meta_map(soup)
-        pages._title(soup, jsonld, metas)
-        pages._canonical(soup, metas, url)
-        pages._published(soup, jsonld, metas)
-        pages._author(soup, jsonld, metas)
-    return trafilatura_filtered(html, url)
-
-
 APPROACHES: dict[str, Callable[[str, str], str]] = {
-    "bs4 heuristics (pages.py)": bs4_heuristics,
-    "bs4 parse_article (all fields)": bs4_parse_article,
+    f"bs4 heuristics (pages.py at {BASELINE_REV}, all fields)": bs4_heuristics,
+    "pages.py now: main text only": pages_main_text,
+    "pages.py now: parse_article (all fields)": pages_parse_article,
     "trafilatura default": trafilatura_with(include_tables=True),
     "trafilatura favor_precision": trafilatura_with(include_tables=True, favor_precision=True),
     "trafilatura favor_recall": trafilatura_with(include_tables=True, favor_recall=True),
     "trafilatura fast (no fallback)": trafilatura_with(include_tables=True, fast=True),
-    "trafilatura + See-also/CTA filter": trafilatura_filtered,
-    "combination: filtered trafilatura + pages.py metadata (all fields)": combination_all_fields,
+    "trafilatura + See-also/CTA line filter": trafilatura_filtered,
 }
 
 

@@ -290,12 +290,24 @@ def approaches(baseline: ModuleType) -> dict[str, Approach]:
 
 
 def current_variants() -> dict[str, Approach]:
-    """The product's parse_article, plus any variants pages.py exposes for measurement."""
-    variants: dict[str, Approach] = {"parse_article": article_approach(pages)}
-    for name, options in getattr(pages, "_BENCHMARK_VARIANTS", {}).items():
+    """The product's parse_article (lxml metadata + trafilatura + in-body filters), and its variants."""
+    variants: dict[str, Approach] = {"parse_article (chosen)": article_approach(pages)}
+    options = pages._Options
+    for name, chosen in {
+        "no prune, no filters": options(prune="none", filters="none"),
+        "prune all chrome marks, inline filters": options(filters="inline"),
+        "prune in-body marks only": options(prune="in-body"),
+        "all filters (+ link density, fragments)": options(filters="all"),
+        "favor_precision": options(favor="precision"),
+        "favor_precision, prune in-body, inline filters": options(
+            favor="precision", prune="in-body", filters="inline"
+        ),
+        "favor_recall": options(favor="recall"),
+        "no tables": options(include_tables=False),
+    }.items():
 
-        def run(html: str, url: str, options: dict[str, object] = options) -> Result:
-            article = pages._parse_article(html, url, **options)
+        def run(html: str, url: str, chosen: pages._Options = chosen) -> Result:
+            article = pages._parse_article(html, url, chosen)
             return Result(article.text, article.title, article.published)
 
         variants[name] = run

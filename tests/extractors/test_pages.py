@@ -44,7 +44,7 @@ def test_corpus_page(row: dict, parsed: dict[str, Article]) -> None:
     assert article.published == datetime.fromisoformat(row["published"])
     assert article.published is not None and article.published.utcoffset() is not None
     assert article.published.tzinfo == UTC
-    assert article.published_from in ("json-ld", "meta", "time")
+    assert article.published_from in ("json-ld", "meta", "time")  # every corpus page has metadata
     assert article.title == row["title"]
     assert article.canonical_url == f"{BASE}/pages/{row['page']}.html"
     assert article.author
@@ -157,6 +157,33 @@ def test_modified_only_dates_are_ignored() -> None:
     article = parse_article(page(head, body), "https://e.com/a")
     assert article.published is None
     assert article.published_from is None
+
+
+def test_byline_date_from_htmldate_when_no_metadata() -> None:
+    body = '<p class="byline">By Jo Writer, published March 4, 2025</p>' + PARA
+    article = parse_article(page(body=body), "https://e.com/news/acme-deal")
+    assert article.published == datetime(2025, 3, 4, tzinfo=UTC)
+    assert article.published_from == "htmldate"
+
+
+def test_url_date_from_htmldate_when_no_metadata() -> None:
+    article = parse_article(page(), "https://e.com/2025/03/04/acme-deal.html")
+    assert article.published == datetime(2025, 3, 4, tzinfo=UTC)
+    assert article.published_from == "htmldate"
+
+
+def test_metadata_date_wins_over_byline_and_url() -> None:
+    head = '<meta property="article:published_time" content="2025-05-06T07:08:09Z">'
+    body = '<p class="byline">By Jo Writer, March 4, 2025</p>' + PARA
+    article = parse_article(page(head, body), "https://e.com/2024/01/02/acme-deal.html")
+    assert article.published == datetime(2025, 5, 6, 7, 8, 9, tzinfo=UTC)
+    assert article.published_from == "meta"
+
+
+def test_updated_byline_is_not_a_publication_date() -> None:
+    body = PARA + '<p class="last-updated">Updated January 2, 2025</p>'
+    article = parse_article(page(body=body), "https://e.com/news/acme-deal")
+    assert article.published is None
 
 
 @pytest.mark.parametrize(
