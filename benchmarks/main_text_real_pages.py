@@ -293,17 +293,19 @@ def current_variants() -> dict[str, Approach]:
     """The product's parse_article (lxml metadata + trafilatura + in-body filters), and its variants."""
     variants: dict[str, Approach] = {"parse_article (chosen)": article_approach(pages)}
     options = pages._Options
-    for name, chosen in {
-        "no prune, no filters": options(prune="none", filters="none"),
-        "prune all chrome marks, inline filters": options(filters="inline"),
-        "prune in-body marks only": options(prune="in-body"),
-        "all filters (+ link density, fragments)": options(filters="all"),
-        "favor_precision": options(favor="precision"),
-        "favor_precision, prune in-body, inline filters": options(
-            favor="precision", prune="in-body", filters="inline"
+    for name, chosen in {  # every option spelled out, so the rows do not move with pages.py's default
+        "precision, no prune, no filters": options("none", "none", "precision"),
+        "precision, prune all marks, inline filters": options("all", "inline", "precision"),
+        "precision, prune all marks, inline+linked": options("all", "inline+linked", "precision"),
+        "unbiased, no prune, no filters": options("none", "none", "balanced"),
+        "unbiased, prune all marks, inline filters": options("all", "inline", "balanced"),
+        "unbiased, prune all marks, inline+linked": options("all", "inline+linked", "balanced"),
+        "unbiased, prune in-body, inline+linked": options("in-body", "inline+linked", "balanced"),
+        "unbiased, prune all marks, all filters": options("all", "all", "balanced"),
+        "unbiased, prune all marks, inline+linked, no tables": options(
+            "all", "inline+linked", "balanced", False
         ),
-        "favor_recall": options(favor="recall"),
-        "no tables": options(include_tables=False),
+        "recall, prune all marks, inline+linked": options("all", "inline+linked", "recall"),
     }.items():
 
         def run(html: str, url: str, chosen: pages._Options = chosen) -> Result:
