@@ -97,7 +97,9 @@ function eventMark(event, cx, cy) {
 // Lanes ({name, label?, events}) under an axis; a lane with a name links to its company page. An event
 // with several parties has a mark in each of their lanes, joined by a line. An event too close to the
 // one before is moved right, so that no mark or joining line hides another (the tooltip has the date).
-function drawLanes(svg, lanes, scale, { top = 28, labels = true } = {}) {
+// `spread: "fit"` moves marks apart only when the moved marks still fit on the axis (with hundreds of
+// events on a long axis, spreading would push the newest off its end: they are drawn at their date).
+function drawLanes(svg, lanes, scale, { top = 28, labels = true, spread = true } = {}) {
   const height = top + lanes.length * LANE + 6;
   const width = scale.right + 30;
   svg.replaceChildren();
@@ -120,6 +122,9 @@ function drawLanes(svg, lanes, scale, { top = 28, labels = true } = {}) {
     mark.r = radius(mark.event);
     mark.x = Math.max(scale.x(mark.event.date), last.x + last.r + mark.r + 3);
     last = mark;
+  }
+  if (spread !== true && placed.length && (!spread || placed.at(-1).x > scale.right)) {
+    for (const mark of placed) mark.x = scale.x(mark.event.date);
   }
   for (const { x, ys } of placed) {
     if (ys.length > 1) svg.append(svgEl("line", { class: "link", x1: x, x2: x, y1: Math.min(...ys), y2: Math.max(...ys) }));
@@ -185,12 +190,41 @@ function onResize(redraw) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Timeline page: filters -> /api/events -> one lane per company
+// 2. Timeline page: filters and search -> /api/events, newest first, page after page -> a time axis
+//    with lanes (brush to zoom) and a sortable table of the same events; downloads of what is shown
 // ---------------------------------------------------------------------------------------------
 
-const FILTERS = ["type", "status", "since", "until", "min_impact"]; // sent as they are; plus company
-let shown = []; // events drawn now
+const FILTERS = ["type", "status", "since", "until", "min_impact", "q"]; // sent as they are; plus company
+const PAGE = 1000; // events per request (the API's largest page)
+// pages fetched without asking (5,000 events); then "load older events" asks (a test sets fewer)
+const AUTO_PAGES = Number(window.cloudintelAutoPages) || 5;
+const MIN_ZOOM = 7 * DAY; // the narrowest window a brush selects
+const LEVEL_RANK = { low: 0, medium: 1, high: 2 };
+const COLUMNS = [
+  // key, heading, the direction of the first click
+  ["date", "Date", "desc"],
+  ["title", "Title", "asc"],
+  ["parties", "Parties", "asc"],
+  ["type", "Type", "asc"],
+  ["status", "Status", "asc"],
+  ["impact", "Impact", "desc"],
+  ["amount", "Amount", "desc"],
+];
+const view = {
+  loaded: [], // the events fetched so far for the current filters, newest first
+  ids: new Set(),
+  total: 0,
+  params: "", // the query they answer
+  loading: false,
+  error: null,
+  zoom: null, // {start, end} in ms (whole days, both included), or null: everything loaded
+  sort: { key: "date", dir: "desc" },
+};
 let latest = 0; // the newest request; older answers are dropped
+
+const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+const iso = (ms) => new Date(ms).toISOString().slice(0, 10);
+const plural = (n, word) => `${number(n)} ${word}${n === 1 ? "" : "s"}`;
 
 // The /api/events query of the form (typed names, comma-separated, add to the selected company).
 function query(form) {
@@ -203,35 +237,99 @@ function query(form) {
   return params;
 }
 
-async function refresh(form) {
+// Fetch the filters' events newest first, a page at a time, drawing after each page; after
+// AUTO_PAGES pages the rest waits for "load older events" (every event stays reachable).
+async function refresh(form, { force = false } = {}) {
   const params = query(form);
-  history.replaceState(null, "", params.size ? "?" + params : location.pathname); // shareable view
+  const key = params.toString();
+  if (!force && key === view.params && (view.loading || !view.error)) return; // a change event repeating the last query
+  history.replaceState(null, "", key ? "?" + key : location.pathname); // shareable view
   const request = ++latest;
-  const count = document.querySelector("[data-testid=event-count]");
+  Object.assign(view, { loaded: [], ids: new Set(), total: 0, params: key, loading: true, error: null });
+  await loadPages(request, AUTO_PAGES);
+}
+
+async function loadPages(request, pages) {
+  view.loading = true;
+  showStatus();
   try {
-    const page = await getJSON(`/api/events?${params}&limit=1000`);
-    if (request !== latest) return;
-    shown = page.items;
-    count.textContent = `${page.total} event${page.total === 1 ? "" : "s"}` +
-      (page.items.length < page.total ? ` (showing the first ${page.items.length})` : "");
+    for (let n = 0; n < pages && (n === 0 || view.loaded.length < view.total); n++) {
+      const sep = view.params ? "&" : "";
+      const page = await getJSON(`/api/events?${view.params}${sep}order=desc&limit=${PAGE}&offset=${view.loaded.length}`);
+      if (request !== latest) return;
+      view.total = page.total;
+      for (const event of page.items) {
+        if (!view.ids.has(event.id)) { view.ids.add(event.id); view.loaded.push(event); } // an event stored meanwhile shifts pages
+      }
+      render();
+      if (!page.items.length) break;
+    }
   } catch (error) {
     if (request !== latest) return;
-    shown = [];
-    count.textContent = `No events: ${error.message}`;
+    view.error = error.message;
+    if (!view.loaded.length) render();
   }
+  view.loading = false;
+  showStatus();
+}
+
+// The count (all matching events), and how many are loaded when not all of them are.
+function showStatus() {
+  const count = $("event-count");
+  const more = $("load-more");
+  const remaining = view.total - view.loaded.length;
+  if (view.error && !view.loaded.length) {
+    count.textContent = `No events: ${view.error}`;
+  } else if (remaining > 0 && view.loading) {
+    count.textContent = `${plural(view.total, "event")} (loading, ${number(view.loaded.length)} so far)`;
+  } else if (remaining > 0) {
+    count.textContent = `${plural(view.total, "event")} (the newest ${number(view.loaded.length)} loaded)`;
+  } else {
+    count.textContent = view.loading && !view.total ? "loading…" : plural(view.total, "event");
+  }
+  more.hidden = view.loading || remaining <= 0;
+  more.textContent = `Load older events (${number(Math.min(PAGE, remaining))} of ${number(remaining)} more)`;
+  $("load-error").textContent = view.error && view.loaded.length ? `Loading stopped: ${view.error}` : "";
+}
+
+// The events on screen: the loaded ones inside the zoom window (onScreen: in the table's order).
+function windowed() {
+  if (!view.zoom) return view.loaded;
+  return view.loaded.filter((e) => { const t = toTime(e.date); return t >= view.zoom.start && t <= view.zoom.end; });
+}
+const onScreen = () => sortEvents(windowed(), view.sort);
+
+function render() {
+  drawOverview();
   drawTimeline();
+  drawTable();
+}
+
+// The axis of the lanes: the zoom window, or the loaded events' dates padded by a month.
+function mainScale(events, left, right) {
+  if (!view.zoom) return timeScale(events, left, right);
+  const { start, end } = view.zoom;
+  const stop = end + DAY; // the last day is included
+  return { x: (isoDate) => left + ((toTime(isoDate) - start) / (stop - start)) * (right - left), start, end: stop, left, right };
 }
 
 // One lane per party, busiest first; an event appears in the lane of each of its parties.
 function drawTimeline() {
-  const svg = document.querySelector("[data-testid=timeline]");
-  if (!shown.length) {
+  const svg = $("timeline");
+  const events = windowed();
+  const range = $("visible-range");
+  $("zoom-reset").disabled = !view.zoom;
+  if (!events.length) {
     svg.replaceChildren();
     build(svg, { width: 0, height: 0 }, []);
+    svg.removeAttribute("data-start");
+    svg.removeAttribute("data-end");
+    range.textContent = view.zoom && view.loaded.length
+      ? `No events between ${iso(view.zoom.start)} and ${iso(view.zoom.end)}: reset the zoom` : "";
     return;
   }
   const lanes = new Map();
-  for (const event of shown) {
+  for (const event of events) {
     for (const party of event.parties) {
       if (!lanes.has(party)) lanes.set(party, { name: party, events: [] });
       lanes.get(party).events.push(event);
@@ -239,12 +337,283 @@ function drawTimeline() {
   }
   const ordered = [...lanes.values()].sort((a, b) => b.events.length - a.events.length || a.name.localeCompare(b.name));
   const width = Math.max(svg.parentElement.clientWidth - 20, GUTTER + 300);
-  drawLanes(svg, ordered, timeScale(shown, GUTTER, width));
+  const scale = mainScale(events, GUTTER, width - 30);
+  drawLanes(svg, ordered, scale, { spread: "fit" });
+  // Where the axis starts and ends (the tests read these), and what the view holds.
+  svg.setAttribute("data-start", iso(scale.start));
+  svg.setAttribute("data-end", iso(scale.end - (view.zoom ? DAY : 0)));
+  const dates = events.map((e) => e.date).sort();
+  range.textContent = (view.zoom ? `Zoomed to ${iso(view.zoom.start)} – ${iso(view.zoom.end)}: ` : "") +
+    `${plural(events.length, "event")} from ${dates[0]} to ${dates.at(-1)}`;
+}
+
+// The overview strip: every loaded event per month over their whole span, the zoom window on it.
+function drawOverview() {
+  const svg = $("brush");
+  const chart = $("timeline").parentElement;
+  const width = Math.max(chart.clientWidth - 20, GUTTER + 300);
+  const height = 54;
+  svg.replaceChildren();
+  build(svg, { width, height, viewBox: `0 0 ${width} ${height}` }, []);
+  svg.overviewScale = null;
+  if (!view.loaded.length) return;
+  const scale = timeScale(view.loaded, GUTTER, width - 30);
+  svg.overviewScale = scale;
+  const bins = new Map();
+  for (const event of view.loaded) {
+    const month = event.date.slice(0, 7);
+    bins.set(month, (bins.get(month) || 0) + 1);
+  }
+  const most = Math.max(...bins.values());
+  const bottom = height - 4;
+  drawAxis(svg, scale, 16, bottom, true);
+  for (const [month, n] of bins) {
+    const x = scale.x(month + "-01");
+    const next = new Date(Date.parse(month + "-01T00:00:00Z"));
+    next.setUTCMonth(next.getUTCMonth() + 1);
+    const w = Math.max(scale.x(next.toISOString()) - x - 1, 1);
+    const h = Math.max((n / most) * (bottom - 18), 1);
+    svg.append(svgEl("rect", { class: "bin", x, y: bottom - h, width: w, height: h },
+      svgEl("title", {}, `${month}: ${plural(n, "event")}`)));
+  }
+  svg.append(svgEl("text", { class: "lane-name", x: 8, y: 34 }, "all loaded events"));
+  svg.append(svgEl("text", { class: "tick", x: 8, y: 48 }, "drag to zoom"));
+  if (view.zoom) {
+    const x1 = Math.max(scale.x(iso(view.zoom.start)), scale.left);
+    const x2 = Math.min(scale.x(iso(view.zoom.end + DAY)), scale.right);
+    svg.append(svgEl("rect", { class: "zoom-window", "data-testid": "zoom-window", x: x1, y: 16, width: Math.max(x2 - x1, 2), height: bottom - 16 }));
+  }
+}
+
+// Drag across `svg` to select a time range on the scale `scaleOf()` gives. A drag may start anywhere,
+// on a mark too; a click (under 5 px of movement) stays a click.
+function brushable(svg, scaleOf) {
+  let from = null; // x where the button went down
+  let band = null; // the selection being drawn, once the pointer has moved
+  const at = (e) => {
+    const box = svg.getBoundingClientRect();
+    const scale = scaleOf();
+    return Math.min(Math.max(e.clientX - box.left, scale.left), scale.right);
+  };
+  svg.addEventListener("pointerdown", (e) => {
+    if (!scaleOf() || e.button !== 0 || e.target.closest("a")) return;
+    from = at(e);
+  });
+  svg.addEventListener("pointermove", (e) => {
+    if (from === null) return;
+    const to = at(e);
+    if (!band) {
+      if (Math.abs(to - from) < 5) return;
+      svg.setPointerCapture(e.pointerId);
+      band = svgEl("rect", { class: "brushing", x: from, y: 0, width: 0, height: svg.getAttribute("height") || 0 });
+      svg.append(band);
+      window.getSelection()?.removeAllRanges();
+    }
+    band.setAttribute("x", Math.min(from, to));
+    band.setAttribute("width", Math.abs(to - from));
+  });
+  const finish = (e, apply) => {
+    const start = from;
+    from = null;
+    if (start === null || !band) return;
+    band.remove();
+    band = null;
+    // the click that ends a drag is not a click on what it ends over
+    const swallow = (c) => { c.stopPropagation(); c.preventDefault(); };
+    svg.addEventListener("click", swallow, { capture: true });
+    setTimeout(() => svg.removeEventListener("click", swallow, { capture: true }), 0);
+    const to = at(e);
+    const scale = scaleOf();
+    const [a, b] = [Math.min(start, to), Math.max(start, to)];
+    if (!apply) return;
+    const time = (x) => scale.start + ((x - scale.left) / (scale.right - scale.left)) * (scale.end - scale.start);
+    zoomTo(time(a), time(b));
+  };
+  svg.addEventListener("pointerup", (e) => finish(e, true));
+  svg.addEventListener("pointercancel", (e) => finish(e, false));
+}
+
+function zoomTo(startMs, endMs) {
+  let start = Math.floor(startMs / DAY) * DAY;
+  let end = Math.floor(endMs / DAY) * DAY;
+  if (end - start < MIN_ZOOM) {
+    const middle = (start + end) / 2;
+    start = Math.floor((middle - MIN_ZOOM / 2) / DAY) * DAY;
+    end = start + MIN_ZOOM;
+  }
+  view.zoom = { start, end };
+  render();
+}
+
+function resetZoom() {
+  view.zoom = null;
+  render();
+}
+
+// ---- the table ----
+
+const size = (v) => (v === null || v === undefined ? null : Number(v));
+// Nulls last whatever the direction; `dir` 1 ascending, -1 descending.
+function compareNullable(a, b, dir) {
+  if (a === null || b === null) return (a === null) - (b === null);
+  return a < b ? -dir : a > b ? dir : 0;
+}
+const order = (a, b) => (a < b ? -1 : a > b ? 1 : 0); // code points, as the database compares ids
+const byDate = (a, b) => order(a.date, b.date) || order(a.id, b.id);
+const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+// Most important first, as the API's order=impact: level, then dollars, megawatts, GPUs, then newest.
+function byImportance(a, b) {
+  const la = LEVEL_RANK[a.impact.level] ?? null;
+  const lb = LEVEL_RANK[b.impact.level] ?? null;
+  return compareNullable(la, lb, -1) ||
+    compareNullable(size(a.amount_usd), size(b.amount_usd), -1) ||
+    compareNullable(size(a.capacity_mw), size(b.capacity_mw), -1) ||
+    compareNullable(size(a.gpus), size(b.gpus), -1) ||
+    order(b.date, a.date) || order(a.id, b.id);
+}
+const text = {
+  title: (e) => e.title,
+  parties: (e) => e.parties.join(", "),
+  type: (e) => e.type,
+  status: (e) => e.status,
+};
+
+function sortEvents(events, { key, dir }) {
+  const sign = dir === "asc" ? 1 : -1;
+  let compare;
+  if (key === "date") compare = (a, b) => sign * byDate(a, b);
+  else if (key === "impact") compare = dir === "desc" ? byImportance : (a, b) => {
+    const unrated = (a.impact.level in LEVEL_RANK ? 0 : 1) - (b.impact.level in LEVEL_RANK ? 0 : 1);
+    return unrated || -byImportance(a, b); // least important first, the unrated still last
+  };
+  else if (key === "amount") compare = (a, b) => compareNullable(size(a.amount_usd), size(b.amount_usd), sign) || byDate(b, a);
+  else compare = (a, b) => sign * collator.compare(text[key](a), text[key](b)) || byDate(b, a);
+  return [...events].sort(compare);
+}
+
+function impactText(event) {
+  const { level, score } = event.impact;
+  if (!level) return "not rated";
+  const who = event.judged_by === "analyst" ? ", by an analyst" : "";
+  return `${level} (confidence ${score ?? "–"}${who})`;
+}
+
+function row(event) {
+  const tr = el("tr", {
+    "data-testid": "event-row",
+    "data-event-id": event.id,
+    tabindex: 0,
+    class: event.id === picked ? "selected" : null,
+  },
+  el("td", { class: "nowrap" }, event.date),
+  el("td", {}, event.title),
+  el("td", {}, event.parties.join(", ")),
+  el("td", { class: "nowrap" }, el("span", { class: `swatch t-${event.type}` }), " ", event.type),
+  el("td", { class: "nowrap" }, event.status.replace("_", " ")),
+  el("td", { class: "nowrap" }, impactText(event)),
+  el("td", { class: "num" }, event.amount_usd != null ? money(event.amount_usd) : ""));
+  return tr;
+}
+
+// The table holds every event on screen; its rows are added ROWS at a time as it is scrolled (a
+// sort, search or zoom of 5,000 events then costs one sort and ROWS rows, not 5,000).
+const ROWS = 200;
+let tableRows = []; // the events of the table, in its order
+let tableById = new Map();
+
+function drawTable() {
+  tableRows = onScreen();
+  tableById = new Map(tableRows.map((e) => [e.id, e]));
+  const body = $("events-table").tBodies[0];
+  body.replaceChildren();
+  moreRows();
+  $("events-table").parentElement.scrollTop = 0;
+  for (const th of $("events-table").tHead.rows[0].cells) {
+    const { key } = th.dataset;
+    th.setAttribute("aria-sort", key === view.sort.key ? (view.sort.dir === "asc" ? "ascending" : "descending") : "none");
+  }
+  $("events-table").dataset.rows = tableRows.length;
+  $("table-count").textContent = plural(tableRows.length, "row") +
+    (view.zoom ? " in the zoomed range" : "") +
+    (view.loaded.length < view.total ? ` (of ${number(view.loaded.length)} loaded)` : "");
+  for (const name of ["download-csv", "download-json"]) $(name).disabled = !tableRows.length;
+}
+
+// The next ROWS rows, while the end of the table is in (or near) view.
+function moreRows() {
+  const body = $("events-table").tBodies[0];
+  const scroller = $("events-table").parentElement;
+  do {
+    const done = body.rows.length;
+    if (done >= tableRows.length) return;
+    body.append(...tableRows.slice(done, done + ROWS).map(row));
+  } while (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 400);
+}
+
+function initTable() {
+  const body = $("events-table").tBodies[0];
+  const open = (tr) => tr && openEvent(tableById.get(tr.dataset.eventId));
+  body.addEventListener("click", (e) => open(e.target.closest("tr")));
+  body.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(e.target.closest("tr")); }
+  });
+  $("events-table").parentElement.addEventListener("scroll", moreRows, { passive: true });
+}
+
+function tableHead() {
+  const head = $("events-table").tHead.rows[0];
+  for (const [key, heading, first] of COLUMNS) {
+    const button = el("button", { type: "button", class: "sort", "data-testid": `sort-${key}` }, heading);
+    button.addEventListener("click", () => {
+      view.sort = view.sort.key === key ? { key, dir: view.sort.dir === "asc" ? "desc" : "asc" } : { key, dir: first };
+      drawTable();
+    });
+    head.append(el("th", { "data-key": key, scope: "col" }, button));
+  }
+}
+
+// ---- downloads: the rows on screen, built from the loaded JSON ----
+
+const CSV_FIELDS = ["id", "date", "type", "status", "parties", "title", "amount_usd", "capacity_mw", "gpus",
+  "duration_years", "impact_level", "impact_score", "themes", "sources", "judged_by", "evidence"];
+const FORMULA_START = ["=", "+", "-", "@", "\t", "\r"];
+const NUMBER = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?\s*$|^\s*[+-]?(inf|infinity|nan)\s*$/i;
+
+// A CSV cell a spreadsheet will show, never run (as cloudintel/render.py's `cell`): control and
+// separator characters dropped, formula-like text gets a leading quote, then CSV quoting.
+function csvCell(value) {
+  let t = (value === null || value === undefined ? "" : String(value)).replace(/[\p{C}\p{Z}]/gu, (c) => (c === " " ? c : ""));
+  if (FORMULA_START.some((s) => t.startsWith(s)) && !NUMBER.test(t)) t = "'" + t;
+  return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+}
+
+function csvOf(events) {
+  const rows = events.map((e) => [
+    e.id, e.date, e.type, e.status, e.parties.join("; "), e.title, e.amount_usd, e.capacity_mw, e.gpus,
+    e.duration_years, e.impact.level, e.impact.score, e.impact.themes.join("; "),
+    e.sources.map((s) => s.url).join(" "), e.judged_by, e.sources.map((s) => s.evidence).join(" | "),
+  ]);
+  return [CSV_FIELDS, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+function download(kind) {
+  const events = tableRows;
+  const body = kind === "csv" ? csvOf(events) : JSON.stringify(events, null, 2) + "\n";
+  const type = kind === "csv" ? "text/csv;charset=utf-8" : "application/json";
+  const url = URL.createObjectURL(new Blob([body], { type }));
+  const range = view.zoom ? `${iso(view.zoom.start)}_${iso(view.zoom.end)}` : new Date().toISOString().slice(0, 10);
+  const link = el("a", { href: url, download: `cloudintel-events-${range}.${kind}` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 async function initTimeline() {
   const form = document.getElementById("filters");
   const url = new URLSearchParams(location.search);
+  tableHead();
+  initTable();
   try {
     for (const { name, events } of await getJSON("/api/companies")) {
       form.elements.company.append(el("option", { value: name }, `${name} (${events})`));
@@ -252,7 +621,7 @@ async function initTimeline() {
   } catch (error) {
     form.elements.company.append(el("option", { disabled: "" }, `companies unavailable: ${error.message}`));
   }
-  // The filters of the address (?company=..&type=..): a filtered view can be shared.
+  // The filters of the address (?company=..&type=..&q=..): a filtered view can be shared.
   const companies = url.getAll("company");
   const select = form.elements.company;
   if ([...select.options].some((o) => o.value && o.value === companies[0])) select.value = companies.shift();
@@ -260,9 +629,27 @@ async function initTimeline() {
   for (const name of FILTERS) form.elements[name].value = url.get(name) || "";
   form.addEventListener("change", () => refresh(form));
   form.addEventListener("submit", (e) => { e.preventDefault(); refresh(form); });
-  form.addEventListener("reset", () => setTimeout(() => refresh(form)));
-  onResize(drawTimeline);
-  await refresh(form);
+  form.addEventListener("reset", () => { // everything again: no filters, no zoom
+    if (view.zoom) resetZoom();
+    setTimeout(() => refresh(form));
+  });
+  let typing;
+  form.elements.q.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => refresh(form), 400); });
+  $("load-more").addEventListener("click", () => loadPages(latest, 1));
+  $("zoom-reset").addEventListener("click", resetZoom);
+  $("download-csv").addEventListener("click", () => download("csv"));
+  $("download-json").addEventListener("click", () => download("json"));
+  brushable($("brush"), () => $("brush").overviewScale);
+  brushable($("timeline"), () => {
+    const svg = $("timeline");
+    const events = windowed();
+    if (!events.length) return null;
+    const width = Number(svg.getAttribute("width"));
+    return mainScale(events, GUTTER, width - 30);
+  });
+  $("brush").addEventListener("dblclick", resetZoom);
+  onResize(() => { drawOverview(); drawTimeline(); });
+  await refresh(form, { force: true });
 }
 
 if (document.body.dataset.page === "timeline") initTimeline();
