@@ -26,6 +26,7 @@ demo: install  ## serve the sample corpus on 127.0.0.1, run the daily pipeline o
 ship-model: install
 	rm -rf $(CURDIR)/.ship-home
 	CLOUDINTEL_HOME=$(CURDIR)/.ship-home CLOUDINTEL_MODEL_DIR=$(CURDIR)/models/shipped $(BIN)/cloudintel model train
+	$(BIN)/python -m models.ship_detector
 	rm -rf $(CURDIR)/.ship-home
 
 lint: install

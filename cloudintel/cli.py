@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cloudintel import ledger_cli, render
+from cloudintel import ledger_cli, orgs_cli, render
 from cloudintel.alerts_cli import alerts_app
 from cloudintel.model_cli import model_app
 from cloudintel.shell import (
@@ -307,6 +307,7 @@ def event(
 
 app.command()(ledger_cli.relationships)
 app.command()(ledger_cli.exposure)
+app.command()(orgs_cli.orgs)
 
 
 @app.command()

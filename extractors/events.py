@@ -9,20 +9,71 @@ capacity of one organization's own. Facts come from the sentence that states the
 evidence), so figures of other deals in the same article are not taken. Genres that are never
 events by the guide (opinion, earnings, lawsuits) are recognised from the headline and first
 sentence.
+
+A learned sentence judge (models/detection.py, passed in as `judge`) widens and checks the trigger
+patterns: a sentence it calls an event of a type with confidence `ACCEPT` counts as that type even
+when no pattern matches, one it calls no event with confidence `VETO` is dropped even when one
+does, and its status replaces the default `announced` when the patterns see no cue and it is
+`STATUS_CONFIDENCE` sure. Without a judge the patterns decide alone.
+
+Parties: with an `OrgRecognizer` (extractors/org_recognizer.py: the list plus spaCy's NER and company
+cues), a sentence's parties include organizations the list lacks, named by their normalised
+surface. Such an event stays in the market's scope (spec §1) only when a party is known to the list,
+is described as a market company (a GPU cloud, a data-center operator, an AI lab, a chip maker), or
+the sentence or headline speaks of compute (`MARKET`): an airline buying aircraft is no event.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple, Protocol
 
 from core.vocabulary import STATUS_RANK
 from extractors.entities import OrganizationIndex, OrgMention
+from extractors.org_recognizer import FoundOrg, OrgRecognizer
 from extractors.quantities import find_chips, find_durations, find_money, find_percents, find_power
 from extractors.sentences import Sentence, lede
 
 MIN_DEAL_USD = 1_000_000
+NO_EVENT = "none"
+ACCEPT = 0.6  # the judge's confidence that makes a sentence an event of its type without a pattern
+VETO = 0.9  # ... that it states no event, which drops it even when a pattern matches
+STATUS_CONFIDENCE = 0.7  # ... in a status other than `announced`, when the patterns see no cue
+
+
+class Verdict(NamedTuple):
+    """What the learned judge says of one sentence."""
+
+    type: str  # none | partnership | capacity | pricing
+    confidence: float
+    status: str
+    status_confidence: float
+
+
+MARKET_CATEGORIES = {"hyperscale_cloud", "gpu_cloud", "ai_lab", "chip_maker", "data_center_operator"}
+MARKET = re.compile(
+    r"\b(?:GPUs?|TPUs?|accelerators?|(?:AI )?chips?|semiconductors?|data[- ]?cent(?:er|re)s?|cloud|compute|computing|"
+    r"AI|artificial intelligence|inference|training|megawatts?|gigawatts?|MW|GW|servers?|supercomputers?|"
+    r"clusters?|hyperscal\w*|models?|LLMs?|neoclouds?|colocation)\b"
+)
+
+
+DATELINE = re.compile(
+    r"\s*[A-Z][^a-z\n]{0,60}?(?:,[^\n-]{1,40}?)?--\s*\(?[^()\n]{0,40}\)?\s*--[^\n-]{0,40}?--\s*"
+)
+REPORTER_AFTER = re.compile(
+    r"\s*,?\s*(?:first |has |had |also )?(?:reported|reports|wrote|writes|said, citing|cited)\b"
+)
+REPORTER_BEFORE = re.compile(r"\baccording to (?:the )?$|\b(?:told|to) $", re.I)
+
+
+class SentenceJudge(Protocol):
+    """Judges an article's sentences (models.detection.SentenceDetector)."""
+
+    def __call__(self, sentences: Sequence[str], headline: str) -> list[Verdict]: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +171,9 @@ IN_TALKS = _rx(
     r"\bnegotiating\b",
     r"\bnearing (?:a |an )?(?:deal|agreement)\b",
     r"\bclose to (?:a |an )?(?:deal|agreement)\b",
-    r"\bexploring (?:a |an )?(?:deal|partnership|investment)\b",
+    r"\b(?:exploring|discussing|considering|weighing|negotiating|mulling) (?:a |an |the )?(?:possible |potential )?"
+    r"(?:deal|agreement|partnership|investment|contract|tie-up|arrangement)s?\b",
+    r"\b(?:held|holding|hold|opened|started|begun|began) (?:early |advanced |preliminary )?(?:talks|discussions|negotiations)\b",
 )
 REPORTED = _rx(
     r"\baccording to (?:a |an |one |two |three |four |five |several |multiple )?"
@@ -209,12 +262,19 @@ LEDE_PARAGRAPHS = 2  # paragraphs (after headings) that state an article's subje
 
 
 def detect_events(
-    title: str, text: str, published: datetime | None, orgs: OrganizationIndex
+    title: str,
+    text: str,
+    published: datetime | None,
+    orgs: OrganizationIndex,
+    judge: SentenceJudge | None = None,
+    recognizer: OrgRecognizer | None = None,
 ) -> list[Candidate]:
-    """The events an article announces or reports, one candidate per event, in lede order."""
+    """The events an article announces or reports, one candidate per event, in lede order; with a
+    `recognizer`, parties the list lacks too."""
     opening = lede(text, paragraphs=3, limit=9)
     if not opening or NOT_EVENT_GENRE.search(title) or NOT_EVENT_GENRE.search(opening[0].text):
         return []
+    verdicts = judge([title, *(s.text for s in opening)], title) if judge else [None] * (len(opening) + 1)
     headline_orgs = {m.name for m in orgs.find(title)}
     fallback = _subject(orgs.find(title), title)
     published_day = (published or datetime.now()).date()
@@ -222,11 +282,15 @@ def detect_events(
     found: list[Candidate] = []
     anchored = False
     for position, sentence in enumerate(opening):
+        verdict = verdicts[position + 1]
         anchored = anchored or bool(ANCHOR.search(sentence.text))
         day = _stated_date(sentence.text, published_day) or day  # later sentences inherit a stated date
-        if not (anchored or OWN_ANCHOR.search(sentence.text)) or ASIDE.search(sentence.text):
+        learned = _says(verdict) is not None
+        if not (anchored or learned or OWN_ANCHOR.search(sentence.text)) or ASIDE.search(sentence.text):
             continue
-        candidate = _candidate(sentence, title, day, orgs, fallback, opening[position + 1 : position + 3])
+        candidate = _candidate(
+            sentence, title, day, orgs, fallback, opening[position + 1 : position + 3], verdict, recognizer
+        )
         if candidate is None or (headline_orgs and not headline_orgs & set(candidate.parties)):
             continue
         if sentence.paragraph >= LEDE_PARAGRAPHS and (
@@ -235,7 +299,9 @@ def detect_events(
             continue  # past the lede proper: only a new event the headline names and nothing covers yet
         found = _add(found, candidate)
     if not found:  # a headline that states the event the lede only describes ("the chipmaker")
-        candidate = _candidate(Sentence(title, -1, -1), title, day, orgs, fallback, opening[:2])
+        candidate = _candidate(
+            Sentence(title, -1, -1), title, day, orgs, fallback, opening[:2], verdicts[0], recognizer
+        )
         found = [candidate] if candidate is not None else []
     return _without_deal_capacity(found)
 
@@ -272,20 +338,27 @@ def _candidate(
     orgs: OrganizationIndex,
     fallback: str | None,
     following: list[Sentence],
+    verdict: Verdict | None = None,
+    recognizer: OrgRecognizer | None = None,
 ) -> Candidate | None:
+    if verdict is not None and verdict.type == NO_EVENT and verdict.confidence >= VETO:
+        return None
     clause = BACKGROUND.sub(" ", sentence.text)
-    mentions = orgs.find(clause)
+    mentions = _acting(recognizer.find(_blank_dateline(clause)), clause) if recognizer else orgs.find(clause)
     parties = _parties(mentions, clause)
-    status = _status(sentence.text + " " + title)
-    if PRICING.search(clause) and not UNCHANGED.search(clause):
-        party = parties[0] if parties else fallback
+    if not _in_market(mentions, parties, clause + " " + title):
+        return None
+    status = _status(sentence.text + " " + title, verdict)
+    kind = _kind(clause, len(parties), _says(verdict))
+    if kind == "pricing":
+        party = _lead(parties, orgs) or fallback
         if party is None:
             return None
         percent = next((p.value for p in find_percents(clause) if 0 < p.value <= 100), None)
         if percent is not None and not PRICE_RISE.search(clause):
             percent = -percent
         return Candidate("pricing", (party,), status, when, sentence.text, price_change_pct=percent)
-    if len(parties) >= 2 and PARTNERSHIP.search(clause):
+    if kind == "partnership":
         return Candidate(
             "partnership",
             tuple(sorted(parties)),
@@ -297,8 +370,8 @@ def _candidate(
             gpus=_gpus(clause),
             duration_years=_duration(clause),
         )
-    if CAPACITY.search(clause):
-        party = parties[0] if parties else fallback
+    if kind == "capacity":
+        party = _lead(parties, orgs) or fallback
         if party is None:
             return None
         gpus = _gpus(clause)
@@ -318,7 +391,47 @@ def _candidate(
     return None
 
 
-def _parties(mentions: list[OrgMention], text: str) -> list[str]:
+def _blank_dateline(text: str) -> str:
+    """The text with a wire dateline ("LISBON, Portugal--(GLOBE NEWSWIRE)--July 8, 2025--") blanked
+    (same length, so offsets hold): its place and wire names are no parties."""
+    match = DATELINE.match(text)
+    return text if match is None else " " * match.end() + text[match.end() :]
+
+
+def _acting(mentions: Sequence[FoundOrg], text: str) -> list[FoundOrg]:
+    """The organizations that can be parties: with two the list knows, those alone (other names in
+    such a sentence are products, places or publications far more often than a third party); else
+    the known and the unknown ones that are no publication quoted ("The Information reported")."""
+    known = [m for m in mentions if m.known]
+    if len({m.name for m in known}) >= 2:
+        return known
+    return [
+        m
+        for m in mentions
+        if m.known
+        or (
+            sum(c.isalpha() for c in m.name) >= 2
+            and not REPORTER_AFTER.match(text, m.end)
+            and not REPORTER_BEFORE.search(text, max(0, m.start - 20), m.start)
+        )
+    ]
+
+
+def _lead(parties: list[str], orgs: OrganizationIndex) -> str | None:
+    """The party of a one-party event (capacity, pricing): the first the list knows, else the first."""
+    return next((p for p in parties if orgs.resolve(p) is not None), parties[0] if parties else None)
+
+
+def _in_market(mentions: Sequence[OrgMention | FoundOrg], parties: list[str], text: str) -> bool:
+    """Whether a sentence's parties or words place it in the AI and cloud-compute market: a party
+    the list knows, one described as a market company, or compute named in the text."""
+    acting = [m for m in mentions if m.name in parties]
+    if not acting or any(not isinstance(m, FoundOrg) or m.known for m in acting):
+        return True
+    return any(m.category in MARKET_CATEGORIES for m in acting) or bool(MARKET.search(text))
+
+
+def _parties(mentions: Sequence[OrgMention | FoundOrg], text: str) -> list[str]:
     """Canonical names of the organizations acting in `text`, in order of first mention."""
     names: list[str] = []
     for mention in mentions:
@@ -338,12 +451,40 @@ def _same_subject(title: str, parties: list[str], orgs: OrganizationIndex) -> bo
     return set(parties) <= {m.name for m in orgs.find(title)}
 
 
-def _status(text: str) -> str:
-    if IN_TALKS.search(text):
+def _kind(clause: str, parties: int, says: str | None) -> str | None:
+    """The event type a clause states: the trigger patterns' in their order, else the judge's (a
+    partnership needs two parties either way)."""
+    if UNCHANGED.search(clause):
+        says = None if says == "pricing" else says
+    elif PRICING.search(clause):
+        return "pricing"
+    if parties >= 2 and PARTNERSHIP.search(clause):
+        return "partnership"
+    if CAPACITY.search(clause):
+        return "capacity"
+    if says == "partnership" and parties < 2:
+        return None
+    return says
+
+
+def _says(verdict: Verdict | None) -> str | None:
+    """The event type the judge is sure enough of, if any."""
+    if verdict is None or verdict.type == NO_EVENT or verdict.confidence < ACCEPT:
+        return None
+    return verdict.type
+
+
+def _status(text: str, verdict: Verdict | None = None) -> str:
+    """`in_talks` when the patterns or the judge hear talks (a report of talks is still talks), then
+    `reported` on an unnamed source, then the judge's status when it is sure, else `announced`."""
+    judged = (
+        verdict.status if verdict is not None and verdict.status_confidence >= STATUS_CONFIDENCE else None
+    )
+    if IN_TALKS.search(text) or judged == "in_talks":
         return "in_talks"
     if REPORTED.search(text) and not CONFIRMED.search(text):
         return "reported"
-    return "announced"
+    return judged or "announced"
 
 
 def _amount(text: str) -> float | None:

@@ -479,6 +479,8 @@ class OrgRecognizer:
             name = normalise_name(surface)
             if not name or self._orgs.resolve(name) is not None:
                 continue  # the list decides its own names (gated out or excluded here)
+            if " " not in name and _never(name):
+                continue  # what is left of "a German AI" once the nationality goes: never a company
             if _SITE_BEFORE_RE.search(text, max(0, cand.start - 8), cand.start) and _SITE_AFTER_RE.match(
                 text, cand.end, cand.end + _WINDOW
             ):

@@ -6,6 +6,8 @@ the whole warehouse when the extractor, the organization list or the model has c
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,8 +15,10 @@ from sqlmodel import Session
 
 from core.errors import ModelUnavailable
 from extractors.entities import OrganizationIndex
-from extractors.events import detect_events
+from extractors.events import SentenceJudge, detect_events
+from extractors.org_recognizer import OrgRecognizer
 from flows.settings import Settings
+from models.artifacts import load_detector
 from models.impact_rules import RULES_VERSION
 from models.judge import ImpactJudge
 from warehouse.documents import fetched_document_ids, fetched_documents
@@ -28,6 +32,25 @@ from warehouse.events import (
 )
 from warehouse.labels import all_event_ids
 
+LOG = logging.getLogger("cloudintel.extract")
+
+
+@functools.cache
+def sentence_judge() -> SentenceJudge | None:
+    """The shipped sentence detector, loaded once per process; None (trigger patterns alone, with a
+    warning) when it cannot be loaded."""
+    try:
+        return load_detector()
+    except ModelUnavailable as exc:
+        LOG.warning("event detection without the learned sentence judge: %s", exc)
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def recognizer(orgs: OrganizationIndex) -> OrgRecognizer:
+    """The organization recognizer of a list (spaCy itself loads once per process, on first use)."""
+    return OrgRecognizer(orgs)
+
 
 def extract_events(database_url: str, document_ids: Sequence[int], orgs: OrganizationIndex) -> EventChanges:
     """Detect the events of these documents and cluster them into the timeline, oldest article first
@@ -36,7 +59,14 @@ def extract_events(database_url: str, document_ids: Sequence[int], orgs: Organiz
     def work(session: Session) -> EventChanges:
         changes = EventChanges()
         for document in fetched_documents(session, document_ids):
-            candidates = detect_events(document.title or "", document.text or "", document.published_at, orgs)
+            candidates = detect_events(
+                document.title or "",
+                document.text or "",
+                document.published_at,
+                orgs,
+                sentence_judge(),
+                recognizer(orgs),
+            )
             result = store_mentions(session, document, candidates)
             document.extracted_hash = document.content_hash  # done, in the same transaction
             session.add(document)

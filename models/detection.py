@@ -28,6 +28,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from core.errors import ConfigError
 from core.vocabulary import EVENT_TYPES, STATUSES
+from extractors.events import Verdict
 from extractors.quantities import find_chips, find_money, find_percents, find_power
 
 CORPUS = Path(__file__).resolve().parent / "data" / "detection"
@@ -161,6 +162,52 @@ def sentence_pipeline() -> Pipeline:
             ("classify", LogisticRegression(C=8.0, max_iter=5000, class_weight="balanced")),
         ]
     )
+
+
+class SentenceDetector:
+    """The type and status classifiers together: `extractors.events.SentenceJudge` for the pipeline."""
+
+    def __init__(self, type_model: Pipeline, status_model: Pipeline) -> None:
+        self.type_model = type_model
+        self.status_model = status_model
+
+    @classmethod
+    def train(cls, sentences: Sequence[LabelledSentence]) -> SentenceDetector:
+        events = [s for s in sentences if s.label != NONE]
+        return cls(
+            sentence_pipeline().fit(records_of(sentences), [s.label for s in sentences]),
+            sentence_pipeline().fit(records_of(events), [s.status for s in events]),
+        )
+
+    def __call__(self, sentences: Sequence[str], headline: str) -> list[Verdict]:
+        """A verdict per sentence of one article; `sentences[0]` is its headline."""
+        if not sentences:
+            return []
+        records = [record(text, headline, i == 0, i) for i, text in enumerate(sentences)]
+        types = self.type_model.predict_proba(records)
+        kinds = [str(self.type_model.classes_[t.argmax()]) for t in types]
+        events = [
+            i for i, kind in enumerate(kinds) if kind != NONE
+        ]  # the status of events only: half the cost
+        statuses = (
+            dict(zip(events, self.status_model.predict_proba([records[i] for i in events]), strict=True))
+            if events
+            else {}
+        )
+        verdicts = []
+        for i, (kind, t) in enumerate(zip(kinds, types, strict=True)):
+            s = statuses.get(i)
+            status, sure = (
+                ("announced", 0.0)
+                if s is None
+                else (str(self.status_model.classes_[s.argmax()]), float(s.max()))
+            )
+            verdicts.append(Verdict(kind, float(t.max()), status, sure))
+        return verdicts
+
+    def parts(self) -> dict[str, Pipeline]:
+        """What is saved (skops stores plain pipelines; the class is rebuilt on load)."""
+        return {"type": self.type_model, "status": self.status_model}
 
 
 def records_of(sentences: Iterable[LabelledSentence]) -> list[dict[str, Any]]:

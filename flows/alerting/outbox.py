@@ -20,6 +20,7 @@ from extractors.entities import OrganizationIndex
 from flows.alerting.channels import deliver
 from flows.alerting.messages import render
 from flows.alerting.rules import LEDGER_KINDS, AlertConfig, AlertEvent, matches, too_old
+from flows.analysis import recognizer
 from warehouse.alerts import (
     DELIVERED,
     FAILED,
@@ -84,6 +85,8 @@ def _fire_batch(
         view = AlertEvent(
             event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct, event.date
         )
+        if event.type == "partnership" and any(orgs.resolve(p) is None for p in event.parties):
+            view = replace(view, clouds=_described_clouds(shaped[event.id], orgs))
         if ledger and event.type == "partnership":
             view = replace(
                 view,
@@ -106,6 +109,17 @@ def _fire_batch(
             counts.fired += 1
     done_with_alerts(session, events)  # in the same transaction as the alerts it added
     return counts
+
+
+def _described_clouds(event: dict[str, object], orgs: OrganizationIndex) -> tuple[str, ...]:
+    """Parties of an event the list lacks whose sentences describe them as a cloud or compute
+    provider ("Sesterce, a French GPU cloud provider"): a deal with one is a new cloud deal too."""
+    sentences = [str(s.get("evidence") or "") for s in event["sources"]]  # type: ignore[attr-defined]
+    found = recognizer(orgs).find_many(sentences)
+    parties = set(event["parties"])  # type: ignore[arg-type]
+    return tuple(
+        sorted({f.name for mentions in found for f in mentions if f.cloud_provider and f.name in parties})
+    )
 
 
 def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, str | None]) -> str | None:

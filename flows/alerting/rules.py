@@ -85,6 +85,7 @@ class AlertEvent:
     date: str = ""  # YYYY-MM-DD
     transitions: tuple[str, ...] = ()  # relationship transitions it caused ("A–B: exclusive -> ...")
     shifts: tuple[float, ...] = ()  # points each party's top counterparty share moved
+    clouds: tuple[str, ...] = ()  # parties the list lacks that its sentences describe as clouds
 
 
 def load_alert_config(path: Path, orgs: OrganizationIndex, max_age_days: int = 0) -> AlertConfig:
@@ -118,7 +119,9 @@ def too_old(rule: Rule, event: AlertEvent, today: date) -> bool:
 def matches(rule: Rule, event: AlertEvent, orgs: OrganizationIndex) -> bool:
     """Whether `event` is one `rule` alerts on."""
     if rule.kind == "new-cloud-deal":
-        return event.type == "partnership" and any(orgs.is_cloud_provider(p) for p in event.parties)
+        return event.type == "partnership" and (
+            bool(event.clouds) or any(orgs.is_cloud_provider(p) for p in event.parties)
+        )
     if rule.kind == "high-impact":
         return event.level is not None and LEVEL_RANK[event.level] >= LEVEL_RANK[rule.min_level]
     if rule.kind == "watchlist":

@@ -352,3 +352,9 @@ def test_unknown_organizations_on_the_labelled_sentences(
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     # the figures in docs/organizations.md are 1.00 and 0.89 with the benchmark's six-name list
     assert precision >= 0.9 and recall >= 0.8, (precision, recall)
+
+
+def test_a_nationality_before_ai_leaves_no_organization_named_ai(recognizer: OrgRecognizer) -> None:
+    found = recognizer.find("Polarise, a German AI cloud provider, signed a lease with Verne for 20 MW.")
+    assert [f.name for f in found] == ["Polarise", "Verne"]
+    assert found[0].category == "gpu_cloud" and found[0].cloud_provider

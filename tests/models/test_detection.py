@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,16 @@ def test_the_detector_finds_events_in_articles_it_was_not_trained_on() -> None:
         bool(s.negative) for s in test
     )
     assert found >= 0.6 and false_alarms <= 0.15, (found, false_alarms)
+
+
+def test_the_shipped_detector_was_trained_on_the_current_corpus() -> None:
+    from models.artifacts import SHIPPED, load_detector
+    from models.ship_detector import corpus_sha256
+
+    card = json.loads((SHIPPED / "detector.json").read_text())
+    assert card["training_data_sha256"] == corpus_sha256(), (
+        "models/data/detection changed: run `make ship-model`"
+    )
+    assert card["metrics"]["event"]["f1"] >= 0.7
+    [verdict] = load_detector()(["OpenAI signed a $38 billion cloud deal with AWS."], "OpenAI signs AWS deal")
+    assert verdict.type == "partnership" and verdict.confidence >= 0.6

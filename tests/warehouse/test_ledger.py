@@ -235,3 +235,28 @@ def test_relationship_change_and_exposure_shift_alert_once_per_transition(
     }
     assert {e for rule, e in fired if rule == "concentration"} == {openai["msft-restructure"], openai["aws"]}
     assert any("Microsoft\u2013OpenAI: exclusive -> right_of_first_refusal" in m for m in messages)
+
+
+def test_a_deal_with_a_gpu_cloud_the_list_lacks_is_a_new_cloud_deal(database_url: str) -> None:
+    from flows.alerting.outbox import fire_alerts
+    from flows.alerting.rules import AlertConfig, Rule
+
+    deal = event(
+        database_url,
+        "2025-03-01",
+        ("Mistral AI", "Sesterce"),
+        "Sesterce, a French GPU cloud provider, signed an agreement to supply Mistral AI with compute.",
+    )
+    event(
+        database_url,
+        "2025-05-01",
+        ("Polarise", "Verne"),
+        "Polarise signed a lease with Verne, which operates data centers in Iceland.",
+    )
+    rules = AlertConfig((Rule("deals", "new-cloud-deal", ("log",)),))
+    assert ORGS.resolve("Sesterce") is None
+    assert fire_alerts(database_url, rules, ORGS).fired == 1
+    with session_scope(database_url) as session:
+        from warehouse.alerts import alerts_json
+
+        assert [a["event_id"] for a in alerts_json(session)] == [deal]

@@ -1,0 +1,83 @@
+"""Event detection with the learned sentence judge (the shipped detector) and the organization
+recognizer (the list plus spaCy): companies the list lacks, market scope, status by meaning, and
+genres that are never events. Sentences written for this test, not taken from any labelled set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from extractors.entities import OrganizationIndex
+from extractors.events import Candidate, detect_events
+from extractors.org_recognizer import OrgRecognizer
+from models.artifacts import load_detector
+
+ORGS = OrganizationIndex.load()
+JUNE = datetime(2025, 6, 3, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def tools() -> tuple[object, OrgRecognizer]:
+    return load_detector(), OrgRecognizer(ORGS)
+
+
+def events(tools: tuple[object, OrgRecognizer], title: str, body: str) -> list[Candidate]:
+    judge, recognizer = tools
+    return detect_events(title, body, JUNE, ORGS, judge, recognizer)  # type: ignore[arg-type]
+
+
+def test_a_lease_between_two_companies_the_list_lacks(tools: tuple[object, OrgRecognizer]) -> None:
+    assert ORGS.resolve("Polarise") is None and ORGS.resolve("Verne") is None
+    title = "Polarise signs GPU hosting lease with Verne"
+    body = (
+        "Polarise, a German AI cloud provider, signed a 10-year lease with Verne for 20 MW of "
+        "capacity at its Icelandic data center campus, the companies said on Monday."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, event.parties, event.status, event.capacity_mw) == (
+        "partnership",
+        ("Polarise", "Verne"),
+        "announced",
+        20.0,
+    )
+    assert detect_events(title, body, JUNE, ORGS) == []  # the list alone knows neither company
+
+
+def test_a_deal_outside_the_compute_market_is_no_event(tools: tuple[object, OrgRecognizer]) -> None:
+    body = "Delta Air Lines agreed to buy 20 widebody jets from Embraer in a deal worth $3 billion, the companies said."
+    assert events(tools, "Delta orders 20 jets from Embraer", body) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Meta and Google are discussing an agreement under which Meta would rent Google Cloud TPUs, people familiar with the matter said.",
+        "OpenAI is weighing a potential deal to buy more capacity from Oracle, according to two people briefed on it.",
+        "Microsoft held early talks with CoreWeave about renting more GPUs next year, the report said.",
+    ],
+)
+def test_talks_are_in_talks_however_they_are_worded(
+    tools: tuple[object, OrgRecognizer], sentence: str
+) -> None:
+    found = events(tools, sentence.split(",")[0], sentence)
+    assert [e.status for e in found] == ["in_talks"]
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "CoreWeave posts record quarter",
+            "CoreWeave reported third-quarter revenue of $1.36 billion, up 134%, as its contract with OpenAI ramped up.",
+        ),
+        (
+            "Shareholders sue over cloud disclosures",
+            "A shareholder filed a complaint against Nvidia and Microsoft over how they disclosed their cloud agreement.",
+        ),
+    ],
+)
+def test_earnings_and_lawsuits_are_not_events(
+    tools: tuple[object, OrgRecognizer], title: str, body: str
+) -> None:
+    assert events(tools, title, body) == []

@@ -1,0 +1,34 @@
+"""Parties as the warehouse has seen them: each with its number of events and one sentence that
+names it (for `cloudintel orgs --unknown`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from warehouse.schema import EventMention, EventParty
+
+
+@dataclass(frozen=True)
+class SeenParty:
+    name: str
+    events: int
+    example: str  # an evidence sentence of one of its events
+
+
+def seen_parties(session: Session) -> list[SeenParty]:
+    """Every party of an event, most events first, with the evidence of its earliest mention."""
+    counts = session.exec(
+        select(EventParty.party, func.count(), func.min(EventParty.event_id))
+        .group_by(col(EventParty.party))
+        .order_by(func.count().desc(), col(EventParty.party))
+    ).all()
+    examples = dict(
+        session.exec(
+            select(EventMention.event_id, func.min(EventMention.evidence)).group_by(
+                col(EventMention.event_id)
+            )
+        ).all()
+    )
+    return [SeenParty(party, int(n), examples.get(first, "")) for party, n, first in counts]
