@@ -1,6 +1,6 @@
-"""The timeline page over a warehouse of 1,600 synthetic events (2016-2025) in a real browser (Debian's
-chromium driven by Playwright, as tests/web/test_browser.py): newest first, every event reachable page
-after page, a table sorted as the API sorts, search through the API's `q`, a brush that zooms the time
+"""The timeline page over a warehouse of about 1,560 synthetic events (2016-2025) in a real browser
+(Debian's chromium driven by Playwright, as tests/web/test_browser.py): newest first, every event
+reachable page after page, a table sorted as the API sorts, search through the API's `q`, a brush that zooms the time
 axis, and downloads of the rows on screen (issue 17 item 1)."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from warehouse.schema import Document, Event
 
 pytestmark = pytest.mark.browser
 
-EVENTS = 1600
+EVENTS = 1600  # mentions; clustering merges a few, and at least 1,500 events must remain (asserted)
 FIRST_DAY = date(2016, 1, 1)
 DAYS = (date(2025, 12, 31) - FIRST_DAY).days
 SEARCH_WORD = "Quillfeather"  # in the evidence of a few events only
@@ -229,6 +229,14 @@ def row_ids(page: Page) -> list[str]:
     )
 
 
+def assert_newest_first(ids: list[str], expected: list[dict[str, Any]]) -> None:
+    """`ids` are the `expected` events (the API's, order=desc), newest first. Events of one day may
+    differ in order: the database orders them by id in its own collation."""
+    assert sorted(ids) == sorted(e["id"] for e in expected)
+    dates = {e["id"]: e["date"] for e in expected}
+    assert [dates[i] for i in ids] == [e["date"] for e in expected]
+
+
 def mark_ids(page: Page) -> set[str]:
     return set(
         page.eval_on_selector_all(
@@ -261,7 +269,7 @@ def drag(page: Page, testid: str, start: float, end: float) -> None:
     page.mouse.up()
 
 
-def test_the_newest_events_come_first_on_1600_events(page: Page, big_app: WebApp) -> None:
+def test_the_newest_events_come_first_on_1500_plus_events(page: Page, big_app: WebApp) -> None:
     newest = api(big_app, "/api/events", order="desc", limit=5)
     assert newest["total"] >= 1500
     started = time.monotonic()
@@ -367,7 +375,7 @@ def test_search_narrows_both_views_to_what_the_api_finds(page: Page, big_app: We
         page.get_by_test_id("search").fill(word)
         page.get_by_test_id("search").press("Enter")
     expect(page.get_by_test_id("event-count")).to_have_text(events_text(len(found)))
-    assert row_ids(page) == [e["id"] for e in found]
+    assert_newest_first(row_ids(page), found)
     assert mark_ids(page) == {e["id"] for e in found}
     assert f"q={word}" in page.url  # a search can be shared
     # The page's filters apply to the search, in both views.
@@ -375,13 +383,13 @@ def test_search_narrows_both_views_to_what_the_api_finds(page: Page, big_app: We
     assert 0 < len(partnerships) < len(found)
     page.get_by_test_id("filter-type").select_option("partnership")
     expect(page.get_by_test_id("event-count")).to_have_text(events_text(len(partnerships)))
-    assert row_ids(page) == [e["id"] for e in partnerships]
+    assert_newest_first(row_ids(page), partnerships)
     assert mark_ids(page) == {e["id"] for e in partnerships}
     company = partnerships[0]["parties"][0]
     theirs = every_event(big_app, order="desc", q=word, type="partnership", company=company)
     page.get_by_test_id("filter-company").select_option(company)
     expect(page.get_by_test_id("event-count")).to_have_text(events_text(len(theirs)))
-    assert row_ids(page) == [e["id"] for e in theirs]
+    assert_newest_first(row_ids(page), theirs)
     # Typing searches too (no Enter needed); an empty search box shows everything again.
     page.get_by_test_id("filter-company").select_option("")
     page.get_by_test_id("filter-type").select_option("")
@@ -403,7 +411,7 @@ def test_brushing_the_axis_zooms_both_views(page: Page, big_app: WebApp) -> None
     assert (zoomed[1] - zoomed[0]).days < (end - start).days / 3
     inside = every_event(big_app, order="desc", since=zoomed[0].isoformat(), until=zoomed[1].isoformat())
     expect(page.get_by_test_id("table-count")).to_have_text(f"{len(inside):,} rows in the zoomed range")
-    assert row_ids(page) == [e["id"] for e in inside]
+    assert_newest_first(row_ids(page), inside)
     assert mark_ids(page) == {e["id"] for e in inside}
     expect(page.get_by_test_id("visible-range")).to_contain_text(f"Zoomed to {zoomed[0]} – {zoomed[1]}")
     expect(page.get_by_test_id("zoom-window")).to_be_visible()

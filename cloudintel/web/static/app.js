@@ -156,7 +156,7 @@ function showDetail(event) {
     ["Capacity", event.capacity_mw != null ? `${number(event.capacity_mw)} MW` : null],
     ["GPUs", event.gpus != null ? number(event.gpus) : null],
     ["Duration", event.duration_years != null ? `${event.duration_years} years` : null],
-    ["Impact", event.impact.level ? `${event.impact.level} (score ${event.impact.score ?? "–"})` : "not rated"],
+    ["Impact", event.impact.level ? `${event.impact.level} (confidence ${event.impact.score ?? "–"})` : "not rated"],
     ["Themes", event.impact.themes.join(", ") || null],
     ["Judged by", event.judged_by],
   ].filter(([, value]) => value !== null && value !== undefined);
