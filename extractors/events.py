@@ -426,9 +426,10 @@ def _in_market(mentions: Sequence[OrgMention | FoundOrg], parties: list[str], te
     """Whether a sentence's parties or words place it in the AI and cloud-compute market: a party
     the list knows, one described as a market company, or compute named in the text."""
     acting = [m for m in mentions if m.name in parties]
-    if not acting or any(not isinstance(m, FoundOrg) or m.known for m in acting):
+    unknown = [m for m in acting if isinstance(m, FoundOrg) and not m.known]
+    if len(unknown) < len(acting) or not acting:
         return True
-    return any(m.category in MARKET_CATEGORIES for m in acting) or bool(MARKET.search(text))
+    return any(m.category in MARKET_CATEGORIES for m in unknown) or bool(MARKET.search(text))
 
 
 def _parties(mentions: Sequence[OrgMention | FoundOrg], text: str) -> list[str]:

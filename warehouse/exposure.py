@@ -69,7 +69,7 @@ def ledger(
     company: str, histories: dict[str, list[Step]], as_of: str, orgs: OrganizationIndex
 ) -> dict[str, tuple[Commitment, str]]:
     """Each counterparty's commitment and relationship state as of `as_of` (inclusive)."""
-    result = {}
+    result: dict[str, tuple[Commitment, str]] = {}
     for other, steps in histories.items():
         upto = [s for s in steps if s.event["date"] <= as_of]
         if not upto:
@@ -94,7 +94,7 @@ def concentration(amounts: list[float]) -> tuple[float | None, float | None]:
 def exposure_json(session: Session, company: str, as_of: str, orgs: OrganizationIndex) -> dict[str, Any]:
     """`cloudintel exposure COMPANY --as-of DATE --format json` (spec §6)."""
     histories = pair_histories(company_events(session, company, as_of), company)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "name": other,
             "cloud": orgs.is_cloud_provider(other),
