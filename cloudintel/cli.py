@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from cloudintel import ledger_cli, orgs_cli, render
 from cloudintel.alerts_cli import alerts_app
@@ -236,6 +237,13 @@ def timeline(
     min_impact: Annotated[
         Level | None, typer.Option("--min-impact", help="Only events at or above this level.")
     ] = None,
+    include_dismissed: Annotated[
+        bool,
+        typer.Option(
+            "--include-dismissed",
+            help="Show events an analyst dismissed too (flagged in their analyst field).",
+        ),
+    ] = False,
     query_text: Annotated[
         str | None,
         typer.Option(
@@ -271,6 +279,7 @@ def timeline(
         until=day(until, "--until"),
         min_impact=min_impact.value if min_impact else None,
         query=query_text,
+        include_dismissed=include_dismissed,
     )
     if query_text is not None and not search_terms(query_text):
         raise UsageError("--query has no words to search for")
@@ -291,18 +300,138 @@ def timeline(
         typer.echo(render.timeline_table(events))
 
 
-@app.command()
-def event(
-    event_id: Annotated[str, typer.Argument(help="An event id from the timeline.")],
-    output: FormatOption = Format.table,
-) -> None:
-    """One event with every source and its evidence sentence."""
+class EventGroup(TyperGroup):
+    """`cloudintel event ID` is `cloudintel event show ID`; `dismiss`, `edit`, `merge`, `split` and
+    `undo` correct an event."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+event_app = typer.Typer(
+    cls=EventGroup,
+    no_args_is_help=True,
+    help="Show an event (cloudintel event ID) or correct it: dismiss, edit, merge, split, undo. Corrections "
+    "are stored apart from the events and survive re-extraction and re-runs.",
+)
+app.add_typer(event_app, name="event")
+
+EventId = Annotated[str, typer.Argument(help="An event id from the timeline.", metavar="ID")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why: kept with the correction.")]
+
+
+def _analyst() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"
+
+
+ByOption = Annotated[
+    str | None, typer.Option("--by", help="Who corrects (default: your login name).", show_default=False)
+]
+
+
+@event_app.command("show")
+def event(event_id: EventId, output: FormatOption = Format.table) -> None:
+    """One event with every source and its evidence sentence (an event merged into another shows as it)."""
     from warehouse.timeline import event_detail
 
     found = read(lambda session: event_detail(session, event_id, judged_by=output is Format.table))
     if found is None:
         raise NotFound(f"no event {event_id!r}; list ids with `cloudintel timeline`")
     typer.echo(json.dumps(found, indent=2) if output is Format.json else render.event_text(found))
+
+
+@event_app.command("dismiss")
+def event_dismiss(event_id: EventId, note: NoteOption = None, by: ByOption = None) -> None:
+    """Dismiss a wrong event: hidden everywhere (timeline --include-dismissed shows it); undo brings it back."""
+    from warehouse.overrides import dismiss
+
+    read(lambda session: dismiss(session, event_id, note, by or _analyst()))
+    typer.echo(f"{event_id}: dismissed", err=True)
+
+
+@event_app.command("edit")
+def event_edit(
+    event_id: EventId,
+    type_: Annotated[EventType | None, typer.Option("--type", help="The event's type.")] = None,
+    status: Annotated[Status | None, typer.Option("--status", help="The event's status.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="The event's day, YYYY-MM-DD.")] = None,
+    parties: Annotated[
+        str | None, typer.Option("--parties", help='Comma-separated parties (any alias): "OpenAI,AWS".')
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="A one-line summary.")] = None,
+    amount_usd: Annotated[float | None, typer.Option("--amount-usd", help="Dollars: 38e9.")] = None,
+    capacity_mw: Annotated[float | None, typer.Option("--capacity-mw", help="Megawatts.")] = None,
+    gpus: Annotated[int | None, typer.Option("--gpus", help="Number of GPUs.")] = None,
+    duration_years: Annotated[float | None, typer.Option("--duration-years", help="Years.")] = None,
+    note: NoteOption = None,
+    by: ByOption = None,
+) -> None:
+    """Correct an event's facts: they replace what the sources say, now and after every re-extraction."""
+    from warehouse.overrides import edit
+
+    edits: dict[str, Any] = {
+        "type": type_.value if type_ else None,
+        "status": status.value if status else None,
+        "date": day(date, "--date") if date else None,
+        "title": title,
+        "amount_usd": amount_usd,
+        "capacity_mw": capacity_mw,
+        "gpus": gpus,
+        "duration_years": duration_years,
+    }
+    if parties is not None:
+        orgs = settings().organization_index()
+        edits["parties"] = [orgs.canonical(p.strip()) for p in parties.split(",") if p.strip()]
+    chosen = {k: v for k, v in edits.items() if v is not None}
+    done = read(lambda session: edit(session, event_id, chosen, note, by or _analyst()))
+    typer.echo(
+        f"{event_id}: edited {', '.join(sorted(chosen))} (edits now: {', '.join(sorted(done))})", err=True
+    )
+
+
+@event_app.command("merge")
+def event_merge(
+    event_id: EventId,
+    into: Annotated[str, typer.Argument(help="The event it is part of.", metavar="INTO_ID")],
+    note: NoteOption = None,
+    by: ByOption = None,
+) -> None:
+    """Merge ID into INTO_ID: one event with both events' sources (ID is no longer listed)."""
+    from warehouse.overrides import merge
+
+    target = read(lambda session: merge(session, event_id, into, note, by or _analyst()))
+    typer.echo(f"{event_id}: merged into {target}", err=True)
+
+
+@event_app.command("split")
+def event_split(
+    event_id: EventId,
+    source: Annotated[str, typer.Option("--source", help="The URL of the source to move to a new event.")],
+    note: NoteOption = None,
+    by: ByOption = None,
+) -> None:
+    """Move one source of ID to a new event of its own (it stays there when re-extracted); prints its id."""
+    from warehouse.overrides import split
+
+    new_id = read(lambda session: split(session, event_id, source, note, by or _analyst()))
+    typer.echo(new_id)
+    typer.echo(f"{event_id}: {source} split off into {new_id}", err=True)
+
+
+@event_app.command("undo")
+def event_undo(event_id: EventId) -> None:
+    """Remove every correction of ID (dismissal, edits, merge, splits) and recompute it from its sources."""
+    from warehouse.overrides import undo
+
+    undone = read(lambda session: undo(session, event_id))
+    typer.echo(f"{event_id}: undone {'; '.join(undone)}", err=True)
 
 
 app.command()(ledger_cli.relationships)
@@ -410,13 +539,14 @@ def export(
         ExportFormat,
         typer.Option(
             "--format",
-            help="csv, json (the output contract plus judged_by, price_change_pct, first_seen) or parquet.",
+            help="csv, json (the output contract plus judged_by, price_change_pct, first_seen; analyst on "
+            "corrected events) or parquet.",
         ),
     ] = ExportFormat.csv,
 ) -> None:
     """Export the whole timeline, oldest first, for your own tools: every fact, each source's URL and
-    evidence sentence, who judged the impact (analyst or model), the price change and when the event
-    was first seen."""
+    evidence sentence, who judged the impact (analyst or model), the price change, when the event
+    was first seen, and whether an analyst corrected it (analyst_edited; dismissed events are left out)."""
     from cloudintel.web.report import export as write
 
     events = _whole_timeline(facts=True)

@@ -26,6 +26,7 @@ CSV_FIELDS = (
     "first_seen",
     "judged_by",
     "evidence",
+    "analyst_edited",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,14 +50,36 @@ def timeline_table(events: list[dict[str, Any]]) -> str:
     for e in events:
         impact = (e["impact"]["level"] or "-") + ("*" if e.get("judged_by") == "analyst" else "")
         lines.append(f"{e['date']}  {e['type']:<11} {e['status']:<9} {impact:<7} {plain(e['title'])[:80]}")
-        lines.append(f"{'':12}{e['id']}  ({len(e['sources'])} source{'s' if len(e['sources']) != 1 else ''})")
+        count = f"({len(e['sources'])} source{'s' if len(e['sources']) != 1 else ''})"
+        lines.append(f"{'':12}{e['id']}  {count}{analyst_note(e)}")
     return "\n".join(lines + footer)
+
+
+def analyst_note(e: dict[str, Any]) -> str:
+    """'  [analyst: dismissed; edited status, amount_usd; merged from X]' for a corrected event, else ''."""
+    analyst = e.get("analyst")
+    if not analyst:
+        return ""
+    parts = ["dismissed"] if analyst["dismissed"] else []
+    if analyst["edited"]:
+        parts.append("edited " + ", ".join(analyst["edited"]))
+    if analyst["merged_from"]:
+        parts.append("merged from " + ", ".join(analyst["merged_from"]))
+    if analyst.get("split_from"):
+        parts.append("split from " + analyst["split_from"])
+    return f"  [analyst: {'; '.join(parts) or 'corrected'}]"
+
+
+def analyst_edited(e: dict[str, Any]) -> bool:
+    """Whether an analyst corrected the event (dismissed, edited, merged or split it)."""
+    return "analyst" in e
 
 
 def csv_row(e: dict[str, Any]) -> list[str]:
     """One event as CSV cells (see CSV_FIELDS): `sources` holds the source URLs (space-separated),
     `evidence` each source's evidence sentence in the same order (" | "-separated); `price_change_pct`,
-    `first_seen` and `judged_by` are empty when the events do not carry them."""
+    `first_seen` and `judged_by` are empty when the events do not carry them; `analyst_edited` is true
+    for an event an analyst corrected (`cloudintel event dismiss|edit|merge|split`)."""
     return [
         cell(v)
         for v in (
@@ -78,6 +101,7 @@ def csv_row(e: dict[str, Any]) -> list[str]:
             e.get("first_seen"),
             e.get("judged_by"),
             " | ".join(s["evidence"] for s in e["sources"]),
+            "true" if analyst_edited(e) else "false",
         )
     ]
 
@@ -102,6 +126,8 @@ def event_text(e: dict[str, Any]) -> str:
     ]
     if figures:
         lines.append("  " + ", ".join(f"{k} {v:,}" for k, v in figures.items()))
+    if note := analyst_note(e):
+        lines.append("  " + note.strip())
     for source in e["sources"]:
         lines += [
             f"  - {plain(source['published'] or '?')[:10]} {plain(source['title'] or '')}",

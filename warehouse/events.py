@@ -1,17 +1,32 @@
-"""Idempotent writes of events: a document's mentions are replaced, events recomputed from mentions."""
+"""Idempotent writes of events: a document's mentions are replaced, events recomputed from mentions.
+
+Analyst corrections (warehouse/overrides.py) are applied here, whenever an event is recomputed: an
+edit replaces the sources' facts, a merged event's mentions count for the event it was merged into, a
+split source is pinned to its own event. Clustering compares a mention with what the sources say of
+an event, never with an analyst's edit, so re-extraction clusters as it did before the correction."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
 from core.vocabulary import LEVEL_RANK
 from extractors.clustering import WINDOW_DAYS, EventFacts, best_match, event_id, merge
 from extractors.events import Candidate
-from warehouse.schema import Alert, AnalystLabel, Document, Event, EventMention, EventParty
+from warehouse.schema import (
+    Alert,
+    AnalystLabel,
+    Document,
+    Event,
+    EventMention,
+    EventOverride,
+    EventParty,
+    EventSplit,
+)
 
 
 @dataclass
@@ -34,20 +49,26 @@ def store_mentions(session: Session, document: Document, candidates: Sequence[Ca
     if previous:
         session.flush()
     mentioned: set[str] = set()
+    pins = {
+        pin.event_id: pin.new_event_id
+        for pin in session.exec(select(EventSplit).where(EventSplit.document_url == document.url)).all()
+    }
     for candidate in candidates:
         known = best_match(candidate, _events_near(session, candidate))
         if known is None:
             known = event_id(candidate)
-            if session.get(Event, known) is None:
-                changes.new.append(known)
-                session.add(_placeholder(known, candidate))
-                session.flush()
+        known = pins.get(known, known)  # an analyst split this source off into its own event
+        if session.get(Event, known) is None:
+            changes.new.append(known)
+            session.add(_placeholder(known, candidate))
+            session.flush()
         if known in mentioned:
             continue  # two sentences of one page about one event: one source
         mentioned.add(known)
         session.add(_mention(known, document, candidate))
         touched.add(known)
     session.flush()
+    touched |= merge_targets(session, touched)
     for event in sorted(touched):
         if refresh_event(session, event):
             if event not in changes.new:
@@ -58,25 +79,34 @@ def store_mentions(session: Session, document: Document, candidates: Sequence[Ca
 
 
 def refresh_event(session: Session, event_id_: str) -> bool:
-    """Recompute an event from its mentions (oldest source first); remove it if none is left."""
+    """Recompute an event from its mentions (oldest source first), then apply the analyst's edits;
+    remove it if no mention is left, its own or one of an event an analyst merged into it (the
+    merged event's mentions are its sources, but its facts are its own unless it has no mention)."""
     event = session.get(Event, event_id_)
     if event is None:
         return False
+    merged_from = session.exec(
+        select(EventOverride.event_id).where(EventOverride.merged_into == event_id_)
+    ).all()
     mentions = session.exec(
         select(EventMention)
-        .where(EventMention.event_id == event_id_)
+        .where(col(EventMention.event_id).in_([event_id_, *merged_from]))
         .order_by(col(EventMention.published_at), col(EventMention.id))
     ).all()
+    mentions = [m for m in mentions if m.event_id == event_id_] or mentions
     if not mentions:
         if session.exec(select(Alert.id).where(Alert.event_id == event_id_)).first() is None:
             session.exec(delete(EventParty).where(col(EventParty.event_id) == event_id_))
             session.delete(event)
         return False
     facts = merge([as_candidate(m) for m in mentions])
+    override = session.get(EventOverride, event_id_)
+    edits = dict(override.edits) if override else {}
+    facts = edited(facts, edits)
     event.type, event.status, event.date = facts.type, facts.status, facts.date.isoformat()
     for name in FIGURES:
         setattr(event, name, getattr(facts, name))
-    event.title = describe(facts)
+    event.title = edits.get("title") or describe(facts)
     event.impact_pending = event.alerts_pending = True
     if list(event.parties) != list(facts.parties):
         event.parties = list(facts.parties)
@@ -87,6 +117,32 @@ def refresh_event(session: Session, event_id_: str) -> bool:
 
 
 FIGURES = ("amount_usd", "capacity_mw", "gpus", "duration_years", "price_change_pct")
+
+
+def edited(facts: EventFacts, edits: dict[str, Any]) -> EventFacts:
+    """The facts with an analyst's edits (field -> value, as warehouse/overrides.py stores them) applied;
+    the title is not a fact (`refresh_event` takes an edited title as is)."""
+    changes: dict[str, Any] = {k: v for k, v in edits.items() if k != "title"}
+    if "date" in changes:
+        changes["date"] = date.fromisoformat(changes["date"])
+    if "parties" in changes:
+        changes["parties"] = tuple(changes["parties"])
+    return replace(facts, **changes) if changes else facts
+
+
+def merge_targets(session: Session, ids: set[str]) -> set[str]:
+    """The events an analyst merged any of `ids` into (their facts and sources include these)."""
+    targets: set[str] = set()
+    for start in range(0, len(ids), 500):
+        part = sorted(ids)[start : start + 500]
+        targets |= {
+            t
+            for t in session.exec(
+                select(EventOverride.merged_into).where(col(EventOverride.event_id).in_(part))
+            ).all()
+            if t
+        }
+    return targets
 
 
 def as_candidate(mention: EventMention) -> Candidate:
@@ -132,15 +188,46 @@ def _events_near(session: Session, candidate: Candidate) -> list[tuple[str, Even
     low = (candidate.date - timedelta(days=WINDOW_DAYS)).isoformat()
     high = (candidate.date + timedelta(days=WINDOW_DAYS)).isoformat()
     sharing = select(EventParty.event_id).where(col(EventParty.party).in_(list(candidate.parties)))
+    corrected = select(EventOverride.event_id)
+    split_off = select(EventSplit.new_event_id)  # they hold only the sources an analyst pinned there
     rows = session.exec(
         select(Event).where(
             Event.type == candidate.type,
             col(Event.date) >= low,
             col(Event.date) <= high,
             col(Event.id).in_(sharing),
+            col(Event.id).not_in(corrected),
+            col(Event.id).not_in(split_off),
         )
     ).all()
-    return [(row.id, _facts(row)) for row in rows]
+    near = [(row.id, _facts(row)) for row in rows]
+    # a corrected event is compared as its own sources state it, before any edit or merge
+    wider = (
+        (candidate.date - timedelta(days=2 * WINDOW_DAYS)).isoformat(),
+        (candidate.date + timedelta(days=2 * WINDOW_DAYS)).isoformat(),
+    )
+    nearby_corrected = select(EventMention.event_id).where(
+        EventMention.type == candidate.type,
+        col(EventMention.date) >= wider[0],
+        col(EventMention.date) <= wider[1],
+        col(EventMention.event_id).in_(corrected),
+        col(EventMention.event_id).not_in(split_off),
+    )
+    for corrected_id in sorted(set(session.exec(nearby_corrected).all())):
+        facts = sources_facts(session, corrected_id)
+        if facts is not None:
+            near.append((corrected_id, facts))
+    return near
+
+
+def sources_facts(session: Session, event_id_: str) -> EventFacts | None:
+    """An event's facts as its own mentions state them (no edit, no merged event), or None."""
+    mentions = session.exec(
+        select(EventMention)
+        .where(EventMention.event_id == event_id_)
+        .order_by(col(EventMention.published_at), col(EventMention.id))
+    ).all()
+    return merge([as_candidate(m) for m in mentions]) if mentions else None
 
 
 def _facts(event: Event) -> EventFacts:

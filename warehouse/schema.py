@@ -2,6 +2,8 @@
 
 sources ─< documents ─< event_mentions >─ events ─< alerts
 http_cache (conditional-GET validators per URL)      pipeline_runs (one row per run)
+event_overrides, event_splits: analyst corrections, keyed by event id (and document URL), with no
+foreign key to events, so they outlive an event that re-extraction removes and find it again
 """
 
 from __future__ import annotations
@@ -145,6 +147,36 @@ class AnalystLabel(SQLModel, table=True):
     level: str = Field(max_length=10)
     themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     labeled_at: datetime = when(now=True)
+
+
+class EventOverride(SQLModel, table=True):
+    """An analyst's correction of an event (warehouse/overrides.py): dismissed, facts edited (`edits`:
+    field -> value, applied over what the sources say whenever the event is recomputed), or merged into
+    another event. Keyed by the event's stable id, without a foreign key: it survives re-extraction."""
+
+    __tablename__ = "event_overrides"
+    event_id: str = Field(primary_key=True, max_length=64)
+    dismissed: bool = False
+    edits: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    merged_into: str | None = Field(default=None, index=True, max_length=64)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    edited_by: str = Field(default="", max_length=100)
+    edited_at: datetime = when(now=True)
+
+
+class EventSplit(SQLModel, table=True):
+    """An analyst's split: the source at `document_url`, clustered into `event_id`, belongs to the event
+    `new_event_id` instead (re-extraction keeps pinning it there)."""
+
+    __tablename__ = "event_splits"
+    __table_args__ = (UniqueConstraint("event_id", "document_url"),)
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(index=True, max_length=64)
+    document_url: str = Field(sa_column=Column(Text, nullable=False))
+    new_event_id: str = Field(index=True, max_length=64)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    edited_by: str = Field(default="", max_length=100)
+    edited_at: datetime = when(now=True)
 
 
 class EventMention(SQLModel, table=True):

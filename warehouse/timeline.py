@@ -1,4 +1,9 @@
-"""Timeline queries: events with their sources, filtered, in the JSON shape of the output contract (§4)."""
+"""Timeline queries: events with their sources, filtered, in the JSON shape of the output contract (§4).
+
+Analyst corrections (warehouse/overrides.py) apply to every read: dismissed events and events merged
+into another are left out (`include_dismissed` shows the dismissed ones), an edited event carries its
+edited facts (stored on the event by `warehouse.events.refresh_event`), a merged event the sources of
+the events merged into it, and a corrected event an additive `analyst` field."""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from typing import Any, Literal
 from sqlmodel import Session, col, func, or_, select
 
 from core.vocabulary import LEVEL_RANK
-from warehouse.schema import Document, Event, EventMention, EventParty
+from warehouse.overrides import analyst_fields, final_event, hidden, merged_away, merged_from
+from warehouse.schema import Document, Event, EventMention, EventOverride, EventParty
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,7 @@ class TimelineFilter:
     until: str | None = None  # YYYY-MM-DD, inclusive
     min_impact: str | None = None  # low | medium | high
     query: str | None = None  # words (or "quoted phrases") each found in the title, a party or evidence
+    include_dismissed: bool = False  # show events an analyst dismissed (flagged in their `analyst` field)
 
 
 Order = Literal["asc", "desc", "impact"]
@@ -38,7 +45,7 @@ def search_terms(query: str | None) -> list[str]:
 
 def _filtered(where: TimelineFilter) -> Any:
     """The events query for a filter (no order, no paging)."""
-    query = select(Event)
+    query = select(Event).where(col(Event.id).not_in(merged_away() if where.include_dismissed else hidden()))
     if where.companies:
         matching = select(EventParty.event_id).where(col(EventParty.party).in_(list(where.companies)))
         query = query.where(col(Event.id).in_(matching))
@@ -63,6 +70,15 @@ def _filtered(where: TimelineFilter) -> Any:
                 col(Event.id).in_(
                     select(EventMention.event_id).where(
                         col(EventMention.evidence).icontains(term, autoescape=True)
+                    )
+                ),
+                col(Event.id).in_(  # the evidence of the events merged into it
+                    select(EventOverride.merged_into).where(
+                        col(EventOverride.event_id).in_(
+                            select(EventMention.event_id).where(
+                                col(EventMention.evidence).icontains(term, autoescape=True)
+                            )
+                        )
                     )
                 ),
             )
@@ -150,14 +166,18 @@ def count_matching(session: Session, where: TimelineFilter) -> int:
 def companies(session: Session) -> list[tuple[str, int]]:
     """Every party with events, most events first."""
     rows = session.exec(
-        select(EventParty.party, func.count()).group_by(col(EventParty.party)).order_by(func.count().desc())
+        select(EventParty.party, func.count())
+        .where(col(EventParty.event_id).not_in(hidden()))
+        .group_by(col(EventParty.party))
+        .order_by(func.count().desc())
     ).all()
     return [(party, int(n)) for party, n in rows]
 
 
 def event_detail(session: Session, event_id: str, judged_by: bool = False) -> dict[str, Any] | None:
-    """One event with every source and evidence sentence, or None."""
-    event = session.get(Event, event_id)
+    """One event with every source and evidence sentence, or None; an event merged into another is
+    shown as that one, a dismissed event is shown flagged."""
+    event = session.get(Event, final_event(session, event_id))
     return as_json(session, [event], judged_by=judged_by)[0] if event else None
 
 
@@ -179,18 +199,28 @@ def as_json(
 ) -> list[dict[str, Any]]:
     """Events in the output contract's shape, their sources oldest first. `judged_by` adds who judged
     the impact; `facts` adds, after the contract's fields, `price_change_pct` (pricing events) and
-    `first_seen` (when the warehouse first stored the event, ISO 8601 UTC)."""
+    `first_seen` (when the warehouse first stored the event, ISO 8601 UTC). An event an analyst
+    corrected carries `analyst` after `sources` (see `warehouse.overrides.analyst_fields`); a merged
+    event lists the sources of the events merged into it too (each URL once)."""
     ids = [e.id for e in events]
     sources: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-    for start in range(0, len(ids), 500):
+    shown_as = {i: i for i in ids}
+    merged = merged_from(session, ids)
+    for target, parts in merged.items():
+        shown_as.update({m: target for m in parts})
+    mention_ids = list(shown_as)
+    for start in range(0, len(mention_ids), 500):
         rows = session.exec(
             select(EventMention, Document)
             .join(Document, col(Document.id) == col(EventMention.document_id))
-            .where(col(EventMention.event_id).in_(ids[start : start + 500]))
+            .where(col(EventMention.event_id).in_(mention_ids[start : start + 500]))
             .order_by(col(Document.published_at), col(Document.id))
         ).all()
         for mention, document in rows:
-            sources[mention.event_id].append(
+            listed = sources[shown_as[mention.event_id]]
+            if any(s["url"] == document.url for s in listed):
+                continue
+            listed.append(
                 {
                     "url": document.url,
                     "title": document.title,
@@ -198,6 +228,8 @@ def as_json(
                     "evidence": mention.evidence,
                 }
             )
+    for target in merged:  # its own and the merged events' sources, oldest first
+        sources[target].sort(key=lambda source: source["published"] or "")
     shaped = [
         {
             "id": e.id,
@@ -215,6 +247,10 @@ def as_json(
         }
         for e in events
     ]
+    corrected = analyst_fields(session, ids)
+    for row in shaped:
+        if row["id"] in corrected:
+            row["analyst"] = corrected[row["id"]]
     if judged_by:
         for row, event in zip(shaped, events, strict=True):
             row["judged_by"] = event.model_version

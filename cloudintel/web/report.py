@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from cloudintel.render import CSV_FIELDS, csv_row
+from cloudintel.render import CSV_FIELDS, analyst_edited, csv_row
 from core.vocabulary import EVENT_TYPES, LEVEL_RANK
 from warehouse.timeline import rank_by_impact
 
@@ -121,6 +121,7 @@ def export(events: list[dict[str, Any]], fmt: str, out: Path) -> None:
                 "impact_score": e["impact"]["score"],
                 "themes": e["impact"]["themes"],
                 "source_urls": [s["url"] for s in e["sources"]],
+                "analyst_edited": analyst_edited(e),
             }
             for e in events
         ]
