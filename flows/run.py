@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from core.errors import TerminalError
 from flows.alerting.rules import load_alert_config
 from flows.settings import Settings
 from flows.sources_file import SourceSpec, load_sources
@@ -33,14 +36,37 @@ def run_once(
     """Check, take the warehouse (a concurrent run is refused before Prefect starts), run the flow;
     `dask` is a scheduler address, or "local" for a local cluster of `workers` processes."""
     preflight(settings, sources, base_url)
-    from prefect.settings import temporary_settings
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.daily import daily_pipeline, with_dask
 
+    check_prefect_server(PREFECT_API_URL.value())
     pipeline = with_dask(None if dask == "local" else dask, workers) if dask else daily_pipeline
     with run_lock(get_engine(settings.warehouse_url)), temporary_settings(quiet_prefect()):
-        result = pipeline(sources=str(sources), base_url=base_url, settings=settings)
+        try:
+            result = pipeline(sources=str(sources), base_url=base_url, settings=settings)
+        except RuntimeError as exc:
+            if "ephemeral Prefect API" not in str(exc) and "Failed to reach API" not in str(exc):
+                raise
+            raise TerminalError(
+                f"Prefect could not be reached ({exc}); if its temporary server is slow to start, raise "
+                "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or run a Prefect server (docs/operations.md)"
+            ) from None
     return RunSummary(**result)  # type: ignore[arg-type]
+
+
+def check_prefect_server(api_url: str | None) -> None:
+    """With a Prefect server configured (PREFECT_API_URL), refuse in one line when it does not answer,
+    before a run starts, instead of failing inside Prefect with pages of tracebacks."""
+    if not api_url:
+        return
+    try:
+        httpx.get(f"{api_url.rstrip('/')}/health", timeout=5.0)  # proxies as Prefect itself would use
+    except httpx.HTTPError as exc:
+        raise TerminalError(
+            f"the Prefect server at {api_url} does not answer ({type(exc).__name__}); start it, "
+            "or unset PREFECT_API_URL to run with a temporary local server"
+        ) from None
 
 
 def quiet_prefect() -> dict[Any, Any]:
