@@ -91,8 +91,8 @@ def refresh_event(session: Session, event_id_: str) -> bool:
     mentions = session.exec(
         select(EventMention)
         .where(col(EventMention.event_id).in_([event_id_, *merged_from]))
-        .order_by(col(EventMention.published_at), col(EventMention.id))
-    ).all()
+        .order_by(col(EventMention.published_at), col(EventMention.document_id), col(EventMention.id))
+    ).all()  # by document on a tie: re-extraction renumbers mentions, never documents
     mentions = [m for m in mentions if m.event_id == event_id_] or mentions
     if not mentions:
         if session.exec(select(Alert.id).where(Alert.event_id == event_id_)).first() is None:
@@ -225,7 +225,7 @@ def sources_facts(session: Session, event_id_: str) -> EventFacts | None:
     mentions = session.exec(
         select(EventMention)
         .where(EventMention.event_id == event_id_)
-        .order_by(col(EventMention.published_at), col(EventMention.id))
+        .order_by(col(EventMention.published_at), col(EventMention.document_id), col(EventMention.id))
     ).all()
     return merge([as_candidate(m) for m in mentions]) if mentions else None
 
