@@ -26,6 +26,7 @@ from sqlmodel import Session
 from extractors.entities import OrganizationIndex
 from extractors.relationship_terms import is_investment
 from warehouse.relationship_states import Step, company_events, pair_histories, texts
+from warehouse.timeline import whole_number
 
 COUNTED = ("announced", "reported")
 SUPPLY_SIDE = {"chip_maker", "investor"}  # in a joint deal, parties that neither buy nor sell compute
@@ -98,8 +99,8 @@ def exposure_json(session: Session, company: str, as_of: str, orgs: Organization
         {
             "name": other,
             "cloud": orgs.is_cloud_provider(other),
-            "amount_usd": _number(commitment.amount_usd),
-            "capacity_mw": _number(commitment.capacity_mw),
+            "amount_usd": whole_number(commitment.amount_usd),
+            "capacity_mw": whole_number(commitment.capacity_mw),
             "gpus": commitment.gpus,
             "events": commitment.events,
             "state": state,
@@ -134,10 +135,6 @@ def _plus(total: Any, value: Any) -> Any:
     if value is None:
         return total
     return value if total is None else total + value
-
-
-def _number(value: float | None) -> int | float | None:
-    return int(value) if value is not None and float(value).is_integer() else value
 
 
 def top_share_shifts(session: Session, event: dict[str, Any], orgs: OrganizationIndex) -> dict[str, float]:

@@ -238,10 +238,10 @@ def as_json(
             "date": e.date,
             "parties": sorted(e.parties),
             "title": e.title,
-            "amount_usd": _number(e.amount_usd),
-            "capacity_mw": _number(e.capacity_mw),
+            "amount_usd": whole_number(e.amount_usd),
+            "capacity_mw": whole_number(e.capacity_mw),
             "gpus": e.gpus,
-            "duration_years": _number(e.duration_years),
+            "duration_years": whole_number(e.duration_years),
             "impact": {"level": e.impact_level, "score": e.impact_score, "themes": sorted(e.themes)},
             "sources": sources[e.id],
         }
@@ -256,12 +256,12 @@ def as_json(
             row["judged_by"] = event.model_version
     if facts:
         for row, event in zip(shaped, events, strict=True):
-            row["price_change_pct"] = _number(event.price_change_pct)
+            row["price_change_pct"] = whole_number(event.price_change_pct)
             row["first_seen"] = event.created_at.isoformat() if event.created_at else None
     return shaped
 
 
-def _number(value: float | None) -> int | float | None:
+def whole_number(value: float | None) -> int | float | None:
     """Whole numbers as integers (38000000000, not 38000000000.0)."""
     if value is None:
         return None
