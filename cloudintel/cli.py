@@ -539,14 +539,15 @@ def export(
         ExportFormat,
         typer.Option(
             "--format",
-            help="csv, json (the output contract plus judged_by, price_change_pct, first_seen; analyst on "
-            "corrected events) or parquet.",
+            help="csv, json (the output contract plus judged_by, price_change_pct, first_seen, roles; "
+            "analyst on corrected events) or parquet.",
         ),
     ] = ExportFormat.csv,
 ) -> None:
     """Export the whole timeline, oldest first, for your own tools: every fact, each source's URL and
     evidence sentence, who judged the impact (analyst or model), the price change, when the event
-    was first seen, and whether an analyst corrected it (analyst_edited; dismissed events are left out)."""
+    was first seen, each party's role, and whether an analyst corrected it (analyst_edited; dismissed
+    events are left out)."""
     from cloudintel.web.report import export as write
 
     events = _whole_timeline(facts=True)

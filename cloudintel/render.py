@@ -27,6 +27,7 @@ CSV_FIELDS = (
     "judged_by",
     "evidence",
     "analyst_edited",
+    "roles",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,7 +80,8 @@ def csv_row(e: dict[str, Any]) -> list[str]:
     """One event as CSV cells (see CSV_FIELDS): `sources` holds the source URLs (space-separated),
     `evidence` each source's evidence sentence in the same order (" | "-separated); `price_change_pct`,
     `first_seen` and `judged_by` are empty when the events do not carry them; `analyst_edited` is true
-    for an event an analyst corrected (`cloudintel event dismiss|edit|merge|split`)."""
+    for an event an analyst corrected (`cloudintel event dismiss|edit|merge|split`); `roles` is
+    "party: role" pairs ("; "-separated), empty when the events do not carry them."""
     return [
         cell(v)
         for v in (
@@ -102,6 +104,7 @@ def csv_row(e: dict[str, Any]) -> list[str]:
             e.get("judged_by"),
             " | ".join(s["evidence"] for s in e["sources"]),
             "true" if analyst_edited(e) else "false",
+            "; ".join(f"{party}: {role}" for party, role in (e.get("roles") or {}).items()),
         )
     ]
 

@@ -1,8 +1,9 @@
 """Merge mentions of the same real-world event from different articles into one event.
 
 Two mentions are the same event when they have the same type, their party sets overlap
-(Jaccard ≥ 0.5), their dates are at most `WINDOW_DAYS` apart, and their headline sums do not
-conflict (a later expansion of the same parties' deal states a different sum, or comes months later).
+(Jaccard ≥ 0.5), their dates are at most `WINDOW_DAYS` apart, their headline sums do not
+conflict (a later expansion of the same parties' deal states a different sum, or comes months later),
+and both or neither report talks (talks, then the deal they led to, are two events: guide §1).
 An event's id is fixed by its first mention, so re-running never renumbers or splits it.
 """
 
@@ -36,6 +37,7 @@ class EventFacts:
     gpus: int | None
     duration_years: float | None
     price_change_pct: float | None
+    roles: tuple[tuple[str, str], ...] = ()  # (party, role): see extractors/roles.py
 
 
 def jaccard(a: Sequence[str], b: Sequence[str]) -> float:
@@ -51,6 +53,7 @@ def same_event(candidate: Candidate, event: EventFacts) -> bool:
         and jaccard(candidate.parties, event.parties) >= 0.5
         and abs((candidate.date - event.date).days) <= WINDOW_DAYS
         and not _conflict(candidate.amount_usd, event.amount_usd)
+        and (candidate.status == "in_talks") == (event.status == "in_talks")
     )
 
 
@@ -72,8 +75,10 @@ def best_match(candidate: Candidate, events: Sequence[tuple[str, EventFacts]]) -
 def merge(mentions: Sequence[Candidate]) -> EventFacts:
     """An event's facts from its mentions, given oldest source first: the first mention fixes type and
     parties, the earliest date wins, the most confirmed status wins, each figure comes from the
-    earliest source that states it."""
+    earliest source that states it, the roles from the earliest of its parties that tells more than
+    "partner"."""
     first = mentions[0]
+    told = [m.roles for m in mentions if m.parties == first.parties and _tells(m.roles)]
     return EventFacts(
         type=first.type,
         parties=first.parties,
@@ -84,7 +89,12 @@ def merge(mentions: Sequence[Candidate]) -> EventFacts:
         gpus=_first(m.gpus for m in mentions),
         duration_years=_first(m.duration_years for m in mentions),
         price_change_pct=_first(m.price_change_pct for m in mentions),
+        roles=told[0] if told else first.roles,
     )
+
+
+def _tells(roles: tuple[tuple[str, str], ...]) -> bool:
+    return any(role != "partner" for _, role in roles)
 
 
 def event_id(candidate: Candidate) -> str:

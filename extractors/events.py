@@ -35,6 +35,7 @@ from core.vocabulary import STATUS_RANK
 from extractors.entities import OrganizationIndex, OrgMention
 from extractors.org_recognizer import FoundOrg, OrgRecognizer
 from extractors.quantities import find_chips, find_durations, find_money, find_percents, find_power
+from extractors.roles import party_roles
 from extractors.sentences import Sentence, lede
 
 MIN_DEAL_USD = 1_000_000
@@ -90,6 +91,7 @@ class Candidate:
     gpus: int | None = None
     duration_years: float | None = None
     price_change_pct: float | None = None
+    roles: tuple[tuple[str, str], ...] = ()  # (party, role) in parties' order: see extractors/roles.py
 
 
 def _rx(*patterns: str) -> re.Pattern[str]:
@@ -217,6 +219,14 @@ OWN_ANCHOR = _rx(
 )
 CONFIRMED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:has |have )?(?:since )?confirmed\b", re.IGNORECASE)
 # A sentence that turns to another story.
+# A sentence that refers back to the deal just stated, as its subject.
+CONTINUES = _rx(
+    rf"^\s*(?:the|this|that|its|their)\s+(?:new\s+|latest\s+|expanded\s+|multi-?year\s+)?(?:{_DEAL}|expansion|"
+    r"extension|capacity|companies|two companies|two|firms|partners)\b",
+    rf"^\s*(?:under|as part of|through)\s+the\s+(?:{_DEAL})\b",
+    r"^\s*(?:it|they)\s+(?:is|are|will|would|includes?|covers?|calls?|runs?|spans?|brings?)\b",
+)
+CEILING = re.compile(r"[^;()]{0,50}?\b(?:up to|as much as|as high as|rising to)\s*\Z", re.IGNORECASE)
 ASIDE = _rx(r"\bseparately\b", r"^\s*(?:meanwhile|elsewhere|in other news|also on \w+day)\b")
 # Capacity without a figure is an event only when a new site or region is opened or planned.
 NEW_SITE = _rx(
@@ -357,18 +367,31 @@ def _candidate(
         percent = next((p.value for p in find_percents(clause) if 0 < p.value <= 100), None)
         if percent is not None and not PRICE_RISE.search(clause):
             percent = -percent
-        return Candidate("pricing", (party,), status, when, sentence.text, price_change_pct=percent)
-    if kind == "partnership":
         return Candidate(
-            "partnership",
-            tuple(sorted(parties)),
+            "pricing",
+            (party,),
             status,
             when,
             sentence.text,
-            amount_usd=_amount(clause) or _amount(title if _same_subject(title, parties, orgs) else ""),
-            capacity_mw=_capacity(clause),
-            gpus=_gpus(clause),
-            duration_years=_duration(clause),
+            price_change_pct=percent,
+            roles=((party, "provider"),),
+        )
+    if kind == "partnership":
+        more = _continuation(following[:1], published=when)
+        ordered = tuple(sorted(parties))
+        return Candidate(
+            "partnership",
+            ordered,
+            status,
+            when,
+            sentence.text,
+            roles=party_roles(kind, ordered, mentions, clause, _categories(mentions, orgs)),
+            amount_usd=_amount(clause)
+            or _amount(title if _same_subject(title, parties, orgs) else "")
+            or _amount(more),
+            capacity_mw=_capacity(clause) or _capacity(more),
+            gpus=_gpus(clause) or _gpus(more),
+            duration_years=_duration(clause) or _duration(more),
         )
     if kind == "capacity":
         party = _lead(parties, orgs) or fallback
@@ -387,8 +410,27 @@ def _candidate(
             amount_usd=_amount(clause),
             capacity_mw=capacity,
             gpus=gpus,
+            roles=((party, "builder"),),
         )
     return None
+
+
+def _categories(mentions: Sequence[OrgMention | FoundOrg], orgs: OrganizationIndex) -> dict[str, str | None]:
+    """What each mentioned organization is: the recognizer's category, else the list's first."""
+    out: dict[str, str | None] = {}
+    for m in mentions:
+        org = orgs.get(m.name)
+        out[m.name] = m.category if isinstance(m, FoundOrg) else (org.categories[0] if org else None)
+    return out
+
+
+def _continuation(following: Sequence[Sentence], published: date) -> str:
+    """The next sentence when it goes on about the same deal ("The expansion is expected to bring well
+    over a gigawatt online", "The companies put the value at..."), without background or an earlier
+    time; else "". Its figures fill those the event's own sentence lacks."""
+    if not following or not CONTINUES.match(following[0].text) or _recalls_past(following[0].text, published):
+        return ""
+    return BACKGROUND.sub(" ", following[0].text)
 
 
 def _blank_dateline(text: str) -> str:
@@ -459,8 +501,8 @@ def _kind(clause: str, parties: int, says: str | None) -> str | None:
         says = None if says == "pricing" else says
     elif PRICING.search(clause):
         return "pricing"
-    if parties >= 2 and PARTNERSHIP.search(clause):
-        return "partnership"
+    if parties >= 2 and (PARTNERSHIP.search(clause) or says == "partnership"):
+        return "partnership"  # a deal between organizations, even about capacity (guide §1)
     if CAPACITY.search(clause):
         return "capacity"
     if says == "partnership" and parties < 2:
@@ -489,13 +531,21 @@ def _status(text: str, verdict: Verdict | None = None) -> str:
 
 
 def _amount(text: str) -> float | None:
-    """The first US-dollar sum of at least $1M that is not a unit price."""
-    for money in find_money(text):
-        after = text[money.end : money.end + 20].lower()
-        if money.currency != "USD" or money.value < MIN_DEAL_USD or re.match(r"\s*(?:per|an? |/)", after):
-            continue
-        return money.value
-    return None
+    """The first US-dollar sum of at least $1M that is not a unit price, or the ceiling stated right after
+    it for the same contract ("$17.4 billion through 2031, and up to $19.4 billion": guide §2 counts
+    "up to $X" as X)."""
+    sums = [
+        money
+        for money in find_money(text)
+        if money.currency == "USD"
+        and money.value >= MIN_DEAL_USD
+        and not re.match(r"\s*(?:per|an? |/)", text[money.end : money.end + 20].lower())
+    ]
+    if not sums:
+        return None
+    first = sums[0]
+    ceiling = [m for m in sums[1:2] if m.value > first.value and CEILING.match(text[first.end : m.start])]
+    return (ceiling or sums)[0].value
 
 
 def _capacity(text: str) -> float | None:

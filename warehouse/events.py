@@ -17,6 +17,7 @@ from sqlmodel import Session, col, delete, select
 from core.vocabulary import LEVEL_RANK
 from extractors.clustering import WINDOW_DAYS, EventFacts, best_match, event_id, merge
 from extractors.events import Candidate
+from extractors.titles import headline
 from warehouse.schema import (
     Alert,
     AnalystLabel,
@@ -106,7 +107,8 @@ def refresh_event(session: Session, event_id_: str) -> bool:
     event.type, event.status, event.date = facts.type, facts.status, facts.date.isoformat()
     for name in FIGURES:
         setattr(event, name, getattr(facts, name))
-    event.title = edits.get("title") or describe(facts)
+    event.title = edits.get("title") or headline(facts, [m.evidence for m in mentions])
+    event.roles = [list(r) for r in facts.roles]
     event.impact_pending = event.alerts_pending = True
     if list(event.parties) != list(facts.parties):
         event.parties = list(facts.parties)
@@ -153,30 +155,9 @@ def as_candidate(mention: EventMention) -> Candidate:
         status=mention.status,
         date=date.fromisoformat(mention.date),
         evidence=mention.evidence,
+        roles=tuple((party, role) for party, role in mention.roles or ()),
         **{name: getattr(mention, name) for name in FIGURES},
     )
-
-
-def describe(facts: EventFacts) -> str:
-    """A one-line summary of an event from its facts."""
-    figures = [
-        f"${facts.amount_usd / 1e9:,.1f}B" if facts.amount_usd else "",
-        f"{facts.capacity_mw / 1000:,.1f} GW" if facts.capacity_mw and facts.capacity_mw >= 1000 else "",
-        f"{facts.capacity_mw:,.0f} MW" if facts.capacity_mw and facts.capacity_mw < 1000 else "",
-        f"{facts.gpus:,} GPUs" if facts.gpus else "",
-        f"{facts.duration_years:g} years" if facts.duration_years else "",
-    ]
-    detail = ", ".join(f for f in figures if f)
-    who = " & ".join(facts.parties)
-    if facts.type == "pricing":
-        pct = facts.price_change_pct
-        change = f"price {'cut' if pct < 0 else 'rise'} of {abs(pct):g}%" if pct else "price change"
-        text = f"{who}: {change}"
-    elif facts.type == "capacity":
-        text = f"{who}: new capacity" + (f" ({detail})" if detail else "")
-    else:
-        text = f"{who} deal" + (f" ({detail})" if detail else "")
-    return text + {"reported": " [reported]", "in_talks": " [in talks]"}.get(facts.status, "")
 
 
 def _events_near(session: Session, candidate: Candidate) -> list[tuple[str, EventFacts]]:
@@ -236,6 +217,7 @@ def _facts(event: Event) -> EventFacts:
         parties=tuple(event.parties),
         status=event.status,
         date=date.fromisoformat(event.date),
+        roles=tuple((party, role) for party, role in event.roles or ()),
         **{name: getattr(event, name) for name in FIGURES},
     )
 
@@ -258,6 +240,7 @@ def _mention(event_id_: str, document: Document, candidate: Candidate) -> EventM
         status=candidate.status,
         date=candidate.date.isoformat(),
         published_at=document.published_at,
+        roles=[list(r) for r in candidate.roles],
         **{name: getattr(candidate, name) for name in FIGURES},
     )
 

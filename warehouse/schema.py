@@ -124,6 +124,9 @@ class Event(SQLModel, table=True):
     impact_rank: int | None = Field(default=None, index=True)  # 0 low, 1 medium, 2 high: for --min-impact
     impact_score: float | None = None
     themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    roles: list[list[str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )  # [party, role]
     model_version: str | None = Field(default=None, max_length=80)
     impact_pending: bool = Field(default=True, index=True)  # changed since its impact was judged
     alerts_pending: bool = Field(default=True, index=True)  # changed since alert rules looked at it
@@ -198,6 +201,9 @@ class EventMention(SQLModel, table=True):
     gpus: int | None = None
     duration_years: float | None = None
     price_change_pct: float | None = None
+    roles: list[list[str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )  # [party, role]
     published_at: datetime | None = when()
 
 

@@ -122,6 +122,7 @@ def export(events: list[dict[str, Any]], fmt: str, out: Path) -> None:
                 "themes": e["impact"]["themes"],
                 "source_urls": [s["url"] for s in e["sources"]],
                 "analyst_edited": analyst_edited(e),
+                "roles": [f"{party}: {role}" for party, role in (e.get("roles") or {}).items()],
             }
             for e in events
         ]

@@ -69,6 +69,7 @@ def test_csv_to_stdout_with_evidence_urls_first_seen_price_change_and_analyst_fl
     deal = by_title["OpenAI signs a $38B deal with AWS"]
     assert deal["sources"] == "https://news.example/3"
     assert deal["evidence"] == SAMPLE[3].evidence and deal["judged_by"] == "test-judge"
+    assert deal["roles"] == "Amazon Web Services: provider; OpenAI: customer"
     cut = by_title["AWS cuts P5 prices"]
     assert cut["price_change_pct"] == "-45" and cut["evidence"] == "'=AWS cut P5 instance prices by 45%."
     assert by_title["CoreWeave buys more Nvidia GPUs"]["judged_by"] == "analyst"
@@ -83,7 +84,11 @@ def test_json_to_stdout_is_the_contract_plus_the_export_facts_and_matches_the_fi
     result = run(home, "export", "--out", "-", "--format", "json")
     assert result.returncode == 0, result.stderr
     events = json.loads(result.stdout)
-    assert [list(e) for e in events] == [[*CONTRACT_KEYS, "judged_by", "price_change_pct", "first_seen"]] * 5
+    assert [list(e) for e in events] == [
+        [*CONTRACT_KEYS, "judged_by", "price_change_pct", "first_seen", "roles"]
+    ] * 5
+    deal = next(e for e in events if e["title"] == "OpenAI signs a $38B deal with AWS")
+    assert deal["roles"] == {"Amazon Web Services": "provider", "OpenAI": "customer"}
     cut = next(e for e in events if e["type"] == "pricing")
     assert cut["price_change_pct"] == -45 and cut["sources"][0]["evidence"] == PRICE_CUT.evidence
     assert run(home, "export", "--out", "events.json", "--format", "json").returncode == 0

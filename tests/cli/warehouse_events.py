@@ -28,6 +28,7 @@ class Spec:
     capacity_mw: float | None = None
     gpus: int | None = None
     price_change_pct: float | None = None
+    roles: tuple[tuple[str, str], ...] = ()
 
 
 def build(url: str, specs: list[Spec]) -> list[str]:
@@ -54,6 +55,7 @@ def build(url: str, specs: list[Spec]) -> list[str]:
                 capacity_mw=spec.capacity_mw,
                 gpus=spec.gpus,
                 price_change_pct=spec.price_change_pct,
+                roles=spec.roles,
             )
             [event_id] = store_mentions(session, document, [candidate]).new
             event = session.get(Event, event_id)
@@ -98,6 +100,7 @@ SAMPLE = [
         ("Amazon Web Services", "OpenAI"),
         "OpenAI signs a $38B deal with AWS",
         "OpenAI signed a seven-year, $38 billion agreement with Amazon Web Services for GPU capacity.",
+        roles=(("Amazon Web Services", "provider"), ("OpenAI", "customer")),
         level="high",
         score=0.93,
         amount_usd=38e9,

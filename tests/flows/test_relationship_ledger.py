@@ -1,10 +1,7 @@
 """Issue 18's labelled check: the ledger built by the pipeline from tests/fixtures/relationships (real
 2023-2025 compute relationships, reported in articles written for it) matches its hand-labelled
 ledger.yaml: each pair's state, since when, transitions and committed amounts, each company's
-concentration index to 0.01, and one relationship-change alert per transition, never again.
-
-Where the pipeline is still wrong the gap is listed in KNOWN_GAPS with its cause; the test fails on
-any other difference and on a listed gap that no longer differs, so the list stays exact."""
+concentration index to 0.01, and one relationship-change alert per transition, never again."""
 
 from __future__ import annotations
 
@@ -29,15 +26,6 @@ CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "relationships"
 LEDGER = yaml.safe_load((CORPUS / "ledger.yaml").read_text())
 AS_OF = str(LEDGER["as_of"])
 ORGS = OrganizationIndex.load()
-# pair (sorted) -> why the pipeline's ledger differs from the label; the event extraction's gaps (issue 14)
-KNOWN_GAPS = {
-    ("Anthropic", "Google"): "the talks report comes out `announced` and the TPU deal as Anthropic's own "
-    "capacity event, so the pair starts `active` and misses its megawatts",
-    (
-        "Microsoft",
-        "Nebius",
-    ): "the extractor takes the first figure ($17.4B), the label the 'up to' one ($19.4B)",
-}
 
 
 def pair(a: str, b: str) -> tuple[str, str]:
@@ -71,17 +59,14 @@ def differences(session: Any) -> dict[tuple[str, str], list[str]]:
     return found
 
 
-def labelled_concentration() -> dict[str, tuple[float | None, set[tuple[str, str]]]]:
-    """Each company's HHI from the labelled dollars of its pairs, with the pairs it depends on."""
+def labelled_concentration() -> dict[str, float | None]:
+    """Each company's HHI from the labelled dollars of its pairs."""
     dollars: dict[str, dict[str, float]] = defaultdict(dict)
     for label in LEDGER["relationships"]:
         usd = label["committed"]["amount_usd"] or 0
         dollars[label["company"]][label["counterparty"]] = usd
         dollars[label["counterparty"]][label["company"]] = usd
-    return {
-        company: (concentration(list(by.values()))[0], {pair(company, other) for other in by})
-        for company, by in dollars.items()
-    }
+    return {company: concentration(list(by.values()))[0] for company, by in dollars.items()}
 
 
 def test_the_pipelines_ledger_matches_the_labelled_one(
@@ -111,11 +96,9 @@ def test_the_pipelines_ledger_matches_the_labelled_one(
             for e in row["events"]
             if not e["transition"].startswith("none") and len(set(e["transition"].split(" -> "))) == 2
         }
-    assert sorted(found) == sorted(KNOWN_GAPS), dict(found)
+    assert not found, dict(found)
 
-    for company, (labelled, pairs) in labelled_concentration().items():
-        if pairs & set(KNOWN_GAPS):
-            continue
+    for company, labelled in labelled_concentration().items():
         assert hhi[company] == pytest.approx(labelled, abs=0.01) if labelled else hhi[company] is None, (
             company
         )
@@ -123,11 +106,12 @@ def test_the_pipelines_ledger_matches_the_labelled_one(
     transitions = [
         t["transition"]
         for label in LEDGER["relationships"]
-        if pair(label["company"], label["counterparty"]) not in KNOWN_GAPS
         for t in label["transitions"]
         if not t["transition"].startswith("none") and len(set(t["transition"].split(" -> "))) == 2
     ]
-    assert len(transitions) == 3  # exclusive -> ROFR -> non-exclusive (Microsoft-OpenAI), Figure AI's end
+    # exclusive -> ROFR -> non-exclusive (Microsoft-OpenAI), Figure AI's end, Anthropic-Google's talks
+    # becoming a deal
+    assert len(transitions) == 4
     assert sorted(a["event_id"] for a in fired) == sorted(changed)  # once per event that moved a relationship
     assert first["alerts_fired"] == len(fired) >= len(transitions)
     assert second["alerts_fired"] == 0
