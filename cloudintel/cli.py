@@ -103,7 +103,8 @@ def run(
     """Run the daily pipeline once over the sources in PATH."""
     from flows.run import run_once
 
-    _show_run(run_once(settings(), sources, None, dask, workers), output)
+    config = settings()
+    _show_run(run_once(config, sources, None, dask, workers), output, config.alerts_max_age_days)
 
 
 @app.command()
@@ -134,20 +135,20 @@ def demo(
         )  # its fictional ones
     with serve_corpus(corpus) as base_url:
         typer.echo(f"corpus {corpus} served at {base_url}", err=True)
-        _show_run(run_once(served, corpus / "sources.yaml", base_url), output)
+        _show_run(run_once(served, corpus / "sources.yaml", base_url), output, served.alerts_max_age_days)
     if output is Format.table:
         documents(output=Format.table)
         typer.echo("")
         timeline(output=TimelineFormat.table)
 
 
-def _show_run(summary: RunSummary, output: Format) -> None:
+def _show_run(summary: RunSummary, output: Format, max_age_days: int | None = None) -> None:
     from flows.report import summary_text
 
     if output is Format.json:
         echo_json(summary.to_dict())
     else:
-        typer.echo(summary_text(summary))
+        typer.echo(summary_text(summary, max_age_days))
 
 
 @app.command()

@@ -37,17 +37,30 @@ def summary_markdown(summary: RunSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def summary_text(summary: RunSummary) -> str:
-    """The summary as aligned plain-text lines for stderr or stdout."""
+def summary_text(summary: RunSummary, max_age_days: int | None = None) -> str:
+    """The summary as aligned plain-text lines for stderr or stdout; `max_age_days` is the run's
+    CLOUDINTEL_ALERTS_MAX_AGE_DAYS, named in the line on events too old to alert."""
     lines = [f"run {summary.run_id}: {summary.status} in {summary.seconds:.1f} s"]
     lines += [f"  {label:<22}{getattr(summary, name):>6}" for label, name in ROWS]
     lines += [f"  ! {_line(error)}" for error in summary.errors]
     if summary.alerts_too_old:
-        lines.append(
-            f"  {summary.alerts_too_old} older events were stored without alerting "
-            "(CLOUDINTEL_ALERTS_MAX_AGE_DAYS; 0 alerts on any date)"
-        )
+        lines.append(f"  {too_old_line(summary.alerts_too_old, max_age_days)}")
     return "\n".join(lines)
+
+
+def too_old_line(count: int, max_age_days: int | None) -> str:
+    """What the run stored without alerting for its age (events an alert rule matches), and the setting
+    that decides it: `max_age_days` is CLOUDINTEL_ALERTS_MAX_AGE_DAYS, None when not known."""
+    events = f"{count} event{'s' if count != 1 else ''}"
+    if max_age_days:
+        limit = f"older than {max_age_days} days"
+        why = "CLOUDINTEL_ALERTS_MAX_AGE_DAYS; 0 alerts on any date"
+    elif max_age_days == 0:
+        limit, why = "older than their rule's max_age_days", "0 alerts on any date"
+    else:
+        limit = "older than the alert age limit"
+        why = "CLOUDINTEL_ALERTS_MAX_AGE_DAYS or a rule's max_age_days; 0 alerts on any date"
+    return f"stored {events} {limit} without alerting (events an alert rule matches; {why})"
 
 
 def _line(error: dict[str, str]) -> str:

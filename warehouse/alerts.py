@@ -1,7 +1,8 @@
 """The alert outbox: one row per (event, rule), written before any delivery, with each channel's status.
 
 A failed delivery stays `failed` and is retried on the next run; a delivered channel is never sent
-again. Re-running fires nothing twice: the (event, rule) pair is unique in the table.
+again. Re-running fires nothing twice: the (event, rule) pair is unique in the table. An alert on an
+event an analyst dismissed is never sent: its channels not yet delivered become `dismissed`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from warehouse.schema import Alert, Event
+from warehouse.schema import Alert, Event, EventOverride
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
+DISMISSED = "dismissed"  # the event was dismissed before this channel got the alert: never sent
+OUTSTANDING = (PENDING, SENDING, FAILED)  # what delivery still has to try
 
 
 def alerted(session: Session, event_ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
@@ -46,12 +49,16 @@ def add_alert(
 
 
 def undelivered(session: Session, after: int = 0, limit: int | None = None) -> list[Alert]:
-    """Alerts with a channel still pending or failed, oldest first, from id `after` on (delivered ones
-    are not read)."""
+    """Alerts with a channel still pending or failed, oldest first, from id `after` on (delivered ones,
+    and those on events an analyst dismissed, are not read)."""
     return list(
         session.exec(
             select(Alert)
-            .where(col(Alert.outstanding).is_(True), col(Alert.id) > after)
+            .where(
+                col(Alert.outstanding).is_(True),
+                col(Alert.id) > after,
+                col(Alert.event_id).not_in(_dismissed()),
+            )
             .order_by(col(Alert.id))
             .limit(limit)
         ).all()
@@ -67,8 +74,72 @@ def mark(session: Session, alert_id: int, channel: str, status: str, error: str 
     errors = {k: v for k, v in alert.errors.items() if k != channel}
     alert.errors = {**errors, channel: error or "failed"} if status == FAILED else errors
     alert.attempts += status == SENDING
-    alert.outstanding = any(state != DELIVERED for state in alert.delivery.values())
+    alert.outstanding = any(state in OUTSTANDING for state in alert.delivery.values())
     session.add(alert)
+
+
+def mark_many(
+    session: Session, alert_ids: Sequence[int], channel: str, status: str, error: str | None
+) -> None:
+    """`mark` for every alert of a digest, in the caller's transaction."""
+    for alert_id in alert_ids:
+        mark(session, alert_id, channel, status, error)
+
+
+def alerts_by_id(session: Session, alert_ids: Sequence[int]) -> list[Alert]:
+    """These alerts, in id order."""
+    found: list[Alert] = []
+    for start in range(0, len(alert_ids), 500):
+        found += session.exec(
+            select(Alert).where(col(Alert.id).in_(list(alert_ids[start : start + 500])))
+        ).all()
+    return sorted(found, key=lambda a: a.id or 0)
+
+
+def events_by_id(session: Session, event_ids: Sequence[str]) -> list[Event]:
+    """These events (those that exist), in the order given."""
+    found: dict[str, Event] = {}
+    for start in range(0, len(event_ids), 500):
+        for event in session.exec(
+            select(Event).where(col(Event.id).in_(list(event_ids[start : start + 500])))
+        ):
+            found[event.id] = event
+    return [found[i] for i in event_ids if i in found]
+
+
+def _dismissed() -> Any:
+    """Ids of events an analyst dismissed (a subquery)."""
+    return select(EventOverride.event_id).where(col(EventOverride.dismissed).is_(True))
+
+
+def dismissed_among(session: Session, event_ids: Sequence[str]) -> set[str]:
+    """Which of these events an analyst dismissed: alert rules skip them."""
+    found: set[str] = set()
+    for start in range(0, len(event_ids), 500):
+        found.update(
+            session.exec(
+                select(EventOverride.event_id).where(
+                    col(EventOverride.dismissed).is_(True),
+                    col(EventOverride.event_id).in_(list(event_ids[start : start + 500])),
+                )
+            ).all()
+        )
+    return found
+
+
+def withdraw_dismissed(session: Session) -> int:
+    """Mark `dismissed` every channel not yet delivered of the alerts on events an analyst dismissed
+    (they are never sent); returns how many channels."""
+    withdrawn = 0
+    alerts = session.exec(
+        select(Alert).where(col(Alert.outstanding).is_(True), col(Alert.event_id).in_(_dismissed()))
+    ).all()
+    for alert in alerts:
+        for channel, status in list(alert.delivery.items()):
+            if status in OUTSTANDING and alert.id is not None:
+                mark(session, alert.id, channel, DISMISSED, None)
+                withdrawn += 1
+    return withdrawn
 
 
 def alerts_json(session: Session) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ escaped (so no emphasis and no [text](link)), and @channel/@here/@everyone menti
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -54,3 +55,27 @@ def render(rule: str, event: dict[str, Any]) -> tuple[str, str]:
         lines.append(f"Source: {safe_url(sources[0]['url'])}")
     lines.append(f"Event: {event['id']}")
     return title, "\n".join(lines)  # the title holds only list names, dates and the rule name
+
+
+def render_digest(entries: Sequence[tuple[dict[str, Any], Sequence[str]]]) -> tuple[str, str]:
+    """(title, body) of a digest: one entry per event (timeline JSON shape) with the rules that alerted
+    on it, in the order given."""
+    count = len(entries)
+    title = f"[cloudintel] digest: {count} new event{'s' if count != 1 else ''}"
+    lines: list[str] = []
+    for number, (event, rules) in enumerate(entries, 1):
+        impact = event.get("impact") or {}
+        kind = {"partnership": "deal", "capacity": "capacity", "pricing": "pricing"}.get(
+            event["type"], "event"
+        )
+        parties = " & ".join(neutralise(p) for p in event["parties"])
+        lines.append(
+            f"{number}) {event['date']} | impact {impact.get('level') or 'unscored'} | {parties} "
+            f"({kind}, {event['status']})"
+        )
+        lines.append(f"   {neutralise(event.get('title') or '')}")
+        sources = event.get("sources") or []
+        if sources:
+            lines.append(f"   Source: {safe_url(sources[0]['url'])}")
+        lines.append(f"   Event: {event['id']} | rules: {', '.join(rules)}")
+    return title, "\n".join(lines)

@@ -2,13 +2,16 @@
 
 Firing and delivery are separate steps: every alert is committed to the warehouse before any
 channel is tried, so a crash or a failed channel never loses an alert and a delivered channel is
-never sent again.
+never sent again. A digest channel gets one message listing every alert still to deliver to it,
+marked delivered (or failed, to be in the next run's digest) together. Events an analyst dismissed
+never alert: the rules skip them, and their queued alerts are withdrawn before delivery.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,19 +21,25 @@ from sqlmodel import Session
 from core.vocabulary import LEVEL_RANK
 from extractors.entities import OrganizationIndex
 from flows.alerting.channels import deliver
-from flows.alerting.messages import render
+from flows.alerting.messages import render, render_digest
 from flows.alerting.rules import LEDGER_KINDS, AlertConfig, AlertEvent, matches, too_old
 from flows.analysis import recognizer
 from warehouse.alerts import (
     DELIVERED,
     FAILED,
+    OUTSTANDING,
     SENDING,
     add_alert,
     alerted,
+    alerts_by_id,
+    dismissed_among,
     done_with_alerts,
+    events_by_id,
     events_for_alerts,
     mark,
+    mark_many,
     undelivered,
+    withdraw_dismissed,
 )
 from warehouse.engine import session_scope, write
 from warehouse.exposure import top_share_shifts
@@ -40,6 +49,7 @@ from warehouse.timeline import as_json
 FIRE_BATCH = 500  # events the rules look at per transaction: memory stays flat however many changed
 DELIVER_BATCH = 500  # alerts read from the outbox at a time
 RETRY_PAUSE = 1.0  # seconds before the one in-run retry of a failed channel
+DIGEST_SIZE = 200  # alerts in one digest message; more make several (a first run without an age limit)
 
 
 @dataclass
@@ -50,6 +60,7 @@ class AlertCounts:
     delivered: int = 0
     failed: int = 0
     too_old: int = 0  # events a rule would have alerted on, dated before its age limit
+    withdrawn: int = 0  # channels of queued alerts not sent because the event was dismissed
 
 
 def fire_alerts(
@@ -80,8 +91,11 @@ def _fire_batch(
     counts = AlertCounts()
     shaped = {e["id"]: e for e in as_json(session, events)}
     seen = alerted(session, [e.id for e in events])
+    dismissed = dismissed_among(session, [e.id for e in events])
     ledger = any(rule.kind in LEDGER_KINDS for rule in config.rules)
     for event in events:
+        if event.id in dismissed:  # an analyst said it is no event: never alerted
+            continue
         view = AlertEvent(
             event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct, event.date
         )
@@ -140,24 +154,35 @@ def deliver_pending(
     database_url: str, config: AlertConfig, jsonl: Path, environ: Mapping[str, str]
 ) -> AlertCounts:
     """Try every channel not yet delivered once, and once more after a pause, a batch of alerts at a
-    time. A channel is marked `sending` (committed) before it is tried: after a crash it is tried
-    again with the same idempotency key (the alert id), which webhook receivers use to drop the repeat."""
+    time; a digest channel gets its alerts in one message after that. A channel is marked `sending`
+    (committed) before it is tried: after a crash it is tried again with the same idempotency key (the
+    alert id; a digest's is made of its alert ids), which webhook receivers use to drop the repeat.
+    Alerts on events an analyst dismissed are withdrawn first (`dismissed`, never sent)."""
     counts = AlertCounts()
+    with session_scope(database_url) as session:
+        counts.withdrawn = withdraw_dismissed(session)
+    digests: dict[str, list[int]] = {}
     after = 0
     while True:
         with session_scope(database_url) as session:
             alerts = undelivered(session, after, DELIVER_BATCH)
-            work = [
-                Delivery(a.id, a.event_id, a.rule, a.message, channel)
-                for a in alerts
-                if a.id is not None
-                for channel, status in a.delivery.items()
-                if status != DELIVERED
-            ]
+            work = []
+            for a in alerts:
+                for channel, status in a.delivery.items():
+                    if a.id is None or status not in OUTSTANDING:
+                        continue
+                    if channel in config.digests:
+                        digests.setdefault(channel, []).append(a.id)
+                    else:
+                        work.append(Delivery(a.id, a.event_id, a.rule, a.message, channel))
         if not alerts:
-            return counts
+            break
         after = alerts[-1].id or after  # the batch is in id order
         _deliver(database_url, config, jsonl, environ, work, counts)
+    for channel, ids in digests.items():
+        chunks = [ids[i : i + DIGEST_SIZE] for i in range(0, len(ids), DIGEST_SIZE)]
+        _deliver_digests(database_url, config, jsonl, environ, channel, chunks, counts)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -214,3 +239,48 @@ def _deliver(
             return
         work = retry
         time.sleep(RETRY_PAUSE)
+
+
+def _deliver_digests(
+    database_url: str,
+    config: AlertConfig,
+    jsonl: Path,
+    environ: Mapping[str, str],
+    channel: str,
+    chunks: list[list[int]],
+    counts: AlertCounts,
+) -> None:
+    """Send each chunk of alert ids to `channel` as one digest message; all its alerts are marked
+    sending, then delivered or failed, together."""
+    for attempt in range(2):
+        retry = []
+        for ids in chunks:
+            with session_scope(database_url) as session:
+                title, body = _digest(session, ids)
+                mark_many(session, ids, channel, SENDING, None)
+            key = "digest-" + hashlib.sha256(f"{channel}|{','.join(map(str, ids))}".encode()).hexdigest()[:32]
+            record: dict[str, object] = {"digest": channel, "alert_ids": ids, "title": title, "message": body}
+            result = deliver(channel, config.channels.get(channel), title, body, record, jsonl, environ, key)
+            with session_scope(database_url) as session:
+                mark_many(session, ids, channel, DELIVERED if result.ok else FAILED, result.error)
+            if result.ok:
+                counts.delivered += len(ids)
+            elif attempt == 0:
+                retry.append(ids)
+            else:
+                counts.failed += len(ids)
+        if not retry:
+            return
+        chunks = retry
+        time.sleep(RETRY_PAUSE)
+
+
+def _digest(session: Session, alert_ids: Sequence[int]) -> tuple[str, str]:
+    """(title, body) of the digest of these alerts: each event once, with the rules that alerted on it."""
+    rules: dict[str, list[str]] = {}
+    for alert in alerts_by_id(session, alert_ids):
+        rules.setdefault(alert.event_id, []).append(alert.rule)
+    shaped = {e["id"]: e for e in as_json(session, events_by_id(session, list(rules)))}
+    return render_digest(
+        [(shaped[event_id], names) for event_id, names in rules.items() if event_id in shaped]
+    )

@@ -2,6 +2,9 @@
 
     channels:                      # name: Apprise URL; ${VAR} is read from the environment at send time
       team-slack: ${CLOUDINTEL_SLACK_URL}
+      morning-mail:                # or a mapping: the URL, and digest: true for one message per run
+        url: mailtos://user:${SMTP_PASSWORD}@smtp.example.com?to=analysts@example.com
+        digest: true
     rules:
       - name: new-cloud-deal       # unique; alerts are kept once per (event, rule)
         kind: new-cloud-deal       # new-cloud-deal | high-impact | watchlist | price-cut
@@ -13,8 +16,10 @@
       - {name: states, kind: relationship-change, channels: [log]}
       - {name: concentration, kind: exposure-shift, min_shift_points: 10, channels: [log]}
 
-`log` and `jsonl` are built in. A rule with `upgrades: true` alerts once more when an event's impact
-is later raised above the level it was alerted at. A rule fires only for events dated within
+`log` and `jsonl` are built in. A channel with `digest: true` gets one message per run listing every
+alert still to deliver to it (each event once, with its rules) instead of a message per alert. A rule
+with `upgrades: true` alerts once more when an event's impact is later raised above the level it was
+alerted at. A rule fires only for events dated within
 `max_age_days` before the run (default: CLOUDINTEL_ALERTS_MAX_AGE_DAYS, 14; 0 = no limit).
 `relationship-change` fires once per event that moves a relationship from one state to another
 (exclusivity ended, talks became a deal, a relationship ended: spec §6); `exposure-shift` once per
@@ -37,6 +42,8 @@ from extractors.entities import OrganizationIndex
 KINDS = ("new-cloud-deal", "high-impact", "watchlist", "price-cut", "relationship-change", "exposure-shift")
 LEDGER_KINDS = ("relationship-change", "exposure-shift")  # need the pair's history, read only for them
 BUILT_IN_CHANNELS = ("log", "jsonl")
+CHANNEL_FIELDS = ("url", "digest")
+TRUE, FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 RULE_FIELDS = {
     "name",
     "kind",
@@ -67,10 +74,11 @@ class Rule:
 
 @dataclass(frozen=True)
 class AlertConfig:
-    """Rules and the Apprise URL (template) of each named channel."""
+    """Rules, the Apprise URL (template) of each named channel, and the channels that get a digest."""
 
     rules: tuple[Rule, ...]
     channels: dict[str, str] = field(default_factory=dict)
+    digests: frozenset[str] = frozenset()  # one message per run listing the alerts, not one per alert
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ def load_alert_config(path: Path, orgs: OrganizationIndex, max_age_days: int = 0
     if not isinstance(root, yaml.MappingNode):
         raise ConfigError(f"{path}:{line(root)}: expected a mapping with 'rules:' and optional 'channels:'")
     sections = {key.value: value for key, value in root.value}
-    channels = _channels(sections.get("channels"), str(path))
+    channels, digests = _channels(sections.get("channels"), str(path))
     rules_node = sections.get("rules")
     if not isinstance(rules_node, yaml.SequenceNode):
         raise ConfigError(f"{path}:{line(root)}: 'rules' must be a list")
@@ -108,7 +116,7 @@ def load_alert_config(path: Path, orgs: OrganizationIndex, max_age_days: int = 0
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
         raise ConfigError(f"{path}: two rules are named {duplicate!r}; names must be unique")
-    return AlertConfig(rules, channels)
+    return AlertConfig(rules, channels, frozenset(digests))
 
 
 def too_old(rule: Rule, event: AlertEvent, today: date) -> bool:
@@ -133,23 +141,41 @@ def matches(rule: Rule, event: AlertEvent, orgs: OrganizationIndex) -> bool:
     return event.type == "pricing" and (event.price_change_pct or 0) <= -rule.min_cut_pct
 
 
-def _channels(node: yaml.Node | None, filename: str) -> dict[str, str]:
+def _channels(node: yaml.Node | None, filename: str) -> tuple[dict[str, str], set[str]]:
+    """Each channel's URL template, and the channels that asked for a digest."""
     if node is None:
-        return {}
+        return {}, set()
     if not isinstance(node, yaml.MappingNode):
         raise ConfigError(f"{filename}:{line(node)}: 'channels' must map names to Apprise URLs")
-    channels = {}
+    channels: dict[str, str] = {}
+    digests: set[str] = set()
     for key, value in node.value:
-        if (
-            key.value in BUILT_IN_CHANNELS
-            or not isinstance(value, yaml.ScalarNode)
-            or not str(value.value).strip()
-        ):
+        name = str(key.value)
+        url: yaml.Node | None = value
+        if isinstance(value, yaml.MappingNode) and name not in BUILT_IN_CHANNELS:
+            fields = {str(k.value): v for k, v in value.value}
+            unknown = sorted(set(fields) - set(CHANNEL_FIELDS))
+            if unknown:
+                raise ConfigError(
+                    f"{filename}:{line(value)}: channel {name!r}: unknown field {unknown[0]!r}"
+                    f"{did_you_mean(unknown[0], CHANNEL_FIELDS)} (fields: {', '.join(CHANNEL_FIELDS)})"
+                )
+            url = fields.get("url")
+            if "digest" in fields and _flag(fields["digest"], filename, f"channel {name!r}: digest"):
+                digests.add(name)
+        if name in BUILT_IN_CHANNELS or not isinstance(url, yaml.ScalarNode) or not str(url.value).strip():
             raise ConfigError(
-                f"{filename}:{line(key)}: channel {key.value!r} needs an Apprise URL (log and jsonl are built in)"
+                f"{filename}:{line(key)}: channel {name!r} needs an Apprise URL (log and jsonl are built in)"
             )
-        channels[str(key.value)] = str(value.value).strip()
-    return channels
+        channels[name] = str(url.value).strip()
+    return channels, digests
+
+
+def _flag(node: yaml.Node, filename: str, what: str) -> bool:
+    value = str(node.value).lower() if isinstance(node, yaml.ScalarNode) else ""
+    if value not in TRUE + FALSE:
+        raise ConfigError(f"{filename}:{line(node)}: {what} must be true or false")
+    return value in TRUE
 
 
 def _rule(

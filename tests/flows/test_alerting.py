@@ -1,12 +1,15 @@
 """Alerts: rules fire once per (event, rule), deliveries reach real receivers on 127.0.0.1 exactly once,
-article text cannot inject markup, and channel secrets never show."""
+events an analyst dismissed never alert, article text cannot inject markup, and channel secrets never
+show."""
 
 from __future__ import annotations
 
 import email
+import json
 import logging
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,9 +23,10 @@ from flows.alerting.channels import deliver
 from flows.alerting.outbox import deliver_pending, fire_alerts
 from flows.alerting.rules import AlertConfig, Rule, load_alert_config
 from tests.support.receivers import SmtpReceiver, WebhookReceiver
-from warehouse.alerts import alerts_json
+from warehouse.alerts import alerts_json, undelivered
 from warehouse.engine import session_scope
 from warehouse.events import set_impact, store_mentions
+from warehouse.overrides import dismiss
 from warehouse.schema import Document
 
 ORGS = OrganizationIndex.load()
@@ -96,6 +100,50 @@ def test_a_cloud_deal_alerts_once_and_never_again(
         "hook": "delivered",
         "jsonl": "delivered",
     }
+
+
+def test_an_event_an_analyst_dismissed_is_never_alerted(
+    database_url: str, webhook: WebhookReceiver, tmp_path: Path
+) -> None:
+    event = add_event(database_url, "http://a/1", cloud_deal())
+    with session_scope(database_url) as session:
+        dismiss(session, event, "not a deal")
+    cfg = config("hook", "jsonl", hook=webhook.url)
+    assert fire_alerts(database_url, cfg, ORGS).fired == 0
+    add_event(database_url, "http://b/1", cloud_deal())  # a later source of the dismissed event
+    assert fire_alerts(database_url, cfg, ORGS).fired == 0
+    assert send(database_url, cfg, tmp_path).delivered == 0
+    assert webhook.requests == 0 and not (tmp_path / "alerts.jsonl").exists()
+    with session_scope(database_url) as session:
+        assert alerts_json(session) == []
+
+
+@pytest.mark.parametrize("digest", [False, True], ids=["single", "digest"])
+def test_an_alert_queued_before_its_event_was_dismissed_is_never_delivered(
+    database_url: str, webhook: WebhookReceiver, tmp_path: Path, digest: bool
+) -> None:
+    dismissed = add_event(database_url, "http://a/1", cloud_deal())
+    other = Candidate(
+        "partnership", ("Microsoft", "OpenAI"), "announced", date(2025, 11, 4), "Microsoft and OpenAI."
+    )
+    kept = add_event(database_url, "http://a/2", other)
+    cfg = replace(config("hook", "jsonl", hook=webhook.url), digests=frozenset({"hook"} if digest else ()))
+    assert fire_alerts(database_url, cfg, ORGS).fired == 2
+    with session_scope(database_url) as session:
+        dismiss(session, dismissed)
+    counts = send(database_url, cfg, tmp_path)
+    assert (counts.delivered, counts.failed, counts.withdrawn) == (2, 0, 2)  # the kept event's 2 channels
+    assert webhook.requests == 1 and dismissed not in webhook.received[0]["message"]
+    assert kept in webhook.received[0]["message"]
+    assert [r["event_id"] for r in map(json.loads, (tmp_path / "alerts.jsonl").read_text().splitlines())] == [
+        kept
+    ]
+    with session_scope(database_url) as session:
+        status = {a["event_id"]: a["delivery"] for a in alerts_json(session)}
+        assert undelivered(session) == []  # nothing left to retry
+    assert status[dismissed] == {"hook": "dismissed", "jsonl": "dismissed"}
+    assert status[kept] == {"hook": "delivered", "jsonl": "delivered"}
+    assert send(database_url, cfg, tmp_path).delivered == 0 and webhook.requests == 1
 
 
 def test_a_raised_impact_alerts_again_only_under_a_rule_asking_for_upgrades(
