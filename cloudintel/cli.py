@@ -101,10 +101,13 @@ def run(
     workers: Annotated[int, typer.Option(help="Worker processes of a local Dask cluster.")] = 2,
 ) -> None:
     """Run the daily pipeline once over the sources in PATH."""
+    from flows.progress import showing_progress
     from flows.run import run_once
 
     config = settings()
-    _show_run(run_once(config, sources, None, dask, workers), output, config.alerts_max_age_days)
+    with showing_progress():  # a bar when stderr is a terminal
+        summary = run_once(config, sources, None, dask, workers)
+    _show_run(summary, output, config.alerts_max_age_days)
 
 
 @app.command()
@@ -117,6 +120,7 @@ def demo(
 ) -> None:
     """Serve the bundled sample corpus on 127.0.0.1, run the pipeline on it once, and show what it stored."""
     from cloudintel.corpus_server import serve_corpus
+    from flows.progress import showing_progress
     from flows.run import run_once
 
     if not (corpus / "sources.yaml").is_file():
@@ -135,7 +139,9 @@ def demo(
         )  # its fictional ones
     with serve_corpus(corpus) as base_url:
         typer.echo(f"corpus {corpus} served at {base_url}", err=True)
-        _show_run(run_once(served, corpus / "sources.yaml", base_url), output, served.alerts_max_age_days)
+        with showing_progress():
+            summary = run_once(served, corpus / "sources.yaml", base_url)
+        _show_run(summary, output, served.alerts_max_age_days)
     if output is Format.table:
         documents(output=Format.table)
         typer.echo("")

@@ -25,6 +25,7 @@ from flows.alerting.secrets import channel_environment
 from flows.fetching.client import Validators
 from flows.ingest import SourceRead
 from flows.process import settle_process
+from flows.progress import reporter
 from flows.settings import Settings
 from flows.sources_file import SourceSpec
 from models.judge import ImpactJudge
@@ -128,6 +129,7 @@ def _run(
             {"source": name, "error": f"failing run after run: backing off until {until:%Y-%m-%d %H:%M} UTC"}
         )
     specs = [s for s in specs if s.name not in backing_off]
+    reporter().total("sources", len(specs))
 
     counts = _ingest(specs, ids, feed_validators, settings, submit, summary, logger)
 
@@ -136,7 +138,9 @@ def _run(
     with session_scope(db) as session:
         changed = pending_extraction(session)
     per_transaction = settings.batch_size * EXTRACT_BATCHES_PER_TRANSACTION
+    reporter().total("events", len(changed))
     events = submit.extract(db, changed, orgs, per_transaction).result() if changed else EventChanges()
+    reporter().advance("events", len(changed))
     summary.events_new = len(events.new)
     summary.durations["events"] = round(time.monotonic() - stage, 3)
 
@@ -202,6 +206,8 @@ def _ingest(
         ahead = submit.read_sources(groups[number + 1], settings) if number + 1 < len(groups) else None
         _add_duration(summary, "read_sources", stage)
         items = _record_sources(db, reads, summary, seen, retries if number == 0 else [])
+        reporter().advance("sources", len(reads))
+        reporter().total("articles", len(items))
         logger.info("%d sources read: %d new article links", len(reads), len(items))
         stage = time.monotonic()
         counts += _fetch_and_store(items, settings, submit, summary, logger)
@@ -235,6 +241,7 @@ def _fetch_and_store(
             records = window.popleft().result().records
             stored = submit.store_batch(db, records).result()
             counts.update(stored.counts)
+            reporter().advance("articles", len(records))
             summary.errors += [
                 {"url": r.requested_url, "error": r.error or ""} for r in records if r.outcome == "failed"
             ]
