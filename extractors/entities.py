@@ -387,12 +387,13 @@ class OrganizationIndex:
         org = self._by_name.get(name) or self.resolve(name)
         return org is not None and org.cloud_provider
 
-    def find(self, text: str) -> list[OrgMention]:
+    def find(self, text: str, context: str | None = None) -> list[OrgMention]:
         """Every organization mention in ``text``: in order, non-overlapping, the longest name winning.
 
         Whole words only; case-sensitive names must match exactly; context-gated names count only when
-        one of their organization's context words occurs anywhere in ``text``; exclusion phrases
-        ("Amazon rainforest") swallow the names inside them.
+        one of their organization's context words occurs anywhere in ``context`` (the document the text
+        is from; default ``text`` itself); exclusion phrases ("Amazon rainforest") swallow the names
+        inside them.
         """
         mentions: list[OrgMention] = []
         context_seen: dict[int, bool] = {}
@@ -400,13 +401,13 @@ class OrganizationIndex:
         pos = 0
         while (match := search(text, pos)) is not None:
             start, end = match.span()
-            accepted = self._accept(text, start, end, context_seen)
+            accepted = self._accept(text, start, end, context_seen, context)
             if accepted is None:
                 # The longest candidate failed (case or context); try shorter names at the same start.
                 for shorter in range(end - 1, start, -1):
                     if _WORD_RE.match(text, shorter) or text[shorter - 1].isspace():
                         continue
-                    accepted = self._accept(text, start, shorter, context_seen)
+                    accepted = self._accept(text, start, shorter, context_seen, context)
                     if accepted is not None:
                         end = shorter
                         break
@@ -418,7 +419,9 @@ class OrganizationIndex:
             pos = end
         return mentions
 
-    def _accept(self, text: str, start: int, end: int, context_seen: dict[int, bool]) -> int | None:
+    def _accept(
+        self, text: str, start: int, end: int, context_seen: dict[int, bool], document: str | None = None
+    ) -> int | None:
         """The organization index ``text[start:end]`` names, -1 for an exclusion, None for no match."""
         surface = text[start:end]
         target = self._targets.get(_key(surface))
@@ -430,7 +433,9 @@ class OrganizationIndex:
             seen = context_seen.get(target.org)
             if seen is None:
                 context = self._context[target.org]
-                seen = context_seen[target.org] = context is not None and context.search(text) is not None
+                seen = context_seen[target.org] = (
+                    context is not None and context.search(document or text) is not None
+                )
             if not seen:
                 return None
         return target.org

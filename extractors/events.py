@@ -118,6 +118,8 @@ PARTNERSHIP = _rx(
     rf"\b(?:expansion|extension|renewal|restructuring|termination|revision)\s+of\b{_GAP}\b{_DEAL}",
     r"\b(?:deal|agreement|contract|pact)s?\s+with\b",
     r"\bagree(?:s|d)?\s+to\b",
+    # the deal as the frame of the sentence: "have agreed a multi-year deal under which", "in a deal worth"
+    rf"\b(?:agree(?:s|d)?|under|in|through|as part of)\s+(?:a|an|the|this|its|their)\s+(?:[\w$.,-]+\s+){{0,4}}?{_DEAL}\b",
     r"\b(?:partner(?:s|ed|ing)?|team(?:s|ed)? up|join(?:s|ed)? forces|collaborat(?:e|es|ed|ing))\s+with\b",
     r"\b(?:work(?:s|ed|ing)?|team(?:s|ed|ing)?) (?:together|jointly)\b",
     r"\b(?:in (?:advanced |early |exclusive |preliminary )?(?:talks|discussions|negotiations)|negotiat\w+)\s+with\b",
@@ -226,6 +228,12 @@ CONTINUES = _rx(
     rf"^\s*(?:under|as part of|through)\s+the\s+(?:{_DEAL})\b",
     r"^\s*(?:it|they)\s+(?:is|are|will|would|includes?|covers?|calls?|runs?|spans?|brings?)\b",
 )
+PART_OF = re.compile(
+    r"\b(?:starting with|beginning with|including|of which|initially|first|initial|an initial)\s+(?:phase\s+of\s+)?"
+    r"(?:about |around |roughly |up to |some )?\Z",
+    re.IGNORECASE,
+)
+CONTEXT_CHARS = 20_000  # of an article's text, searched for the context words of gated names
 CEILING = re.compile(r"[^;()]{0,50}?\b(?:up to|as much as|as high as|rising to)\s*\Z", re.IGNORECASE)
 ASIDE = _rx(r"\bseparately\b", r"^\s*(?:meanwhile|elsewhere|in other news|also on \w+day)\b")
 # Capacity without a figure is an event only when a new site or region is opened or planned.
@@ -285,8 +293,9 @@ def detect_events(
     if not opening or NOT_EVENT_GENRE.search(title) or NOT_EVENT_GENRE.search(opening[0].text):
         return []
     verdicts = judge([title, *(s.text for s in opening)], title) if judge else [None] * (len(opening) + 1)
-    headline_orgs = {m.name for m in orgs.find(title)}
-    fallback = _subject(orgs.find(title), title)
+    document = f"{title}\n{text[:CONTEXT_CHARS]}"
+    headline_orgs = {m.name for m in orgs.find(title, document)}
+    article = _Article(title, document, orgs, recognizer, _subject(orgs.find(title, document), title))
     published_day = (published or datetime.now()).date()
     day = published_day
     found: list[Candidate] = []
@@ -298,9 +307,7 @@ def detect_events(
         learned = _says(verdict) is not None
         if not (anchored or learned or OWN_ANCHOR.search(sentence.text)) or ASIDE.search(sentence.text):
             continue
-        candidate = _candidate(
-            sentence, title, day, orgs, fallback, opening[position + 1 : position + 3], verdict, recognizer
-        )
+        candidate = _candidate(sentence, article, day, opening[position + 1 : position + 3], verdict)
         if candidate is None or (headline_orgs and not headline_orgs & set(candidate.parties)):
             continue
         if sentence.paragraph >= LEDE_PARAGRAPHS and (
@@ -309,9 +316,7 @@ def detect_events(
             continue  # past the lede proper: only a new event the headline names and nothing covers yet
         found = _add(found, candidate)
     if not found:  # a headline that states the event the lede only describes ("the chipmaker")
-        candidate = _candidate(
-            Sentence(title, -1, -1), title, day, orgs, fallback, opening[:2], verdicts[0], recognizer
-        )
+        candidate = _candidate(Sentence(title, -1, -1), article, day, opening[:2], verdicts[0])
         found = [candidate] if candidate is not None else []
     return _without_deal_capacity(found)
 
@@ -341,20 +346,29 @@ def _without_deal_capacity(found: list[Candidate]) -> list[Candidate]:
     return [c for c in found if not (c.type == "capacity" and set(c.parties) <= dealers)]
 
 
+@dataclass(frozen=True)
+class _Article:
+    """What every sentence of one article is read with."""
+
+    title: str
+    document: str  # title and text (cut): the context of the list's context-gated names
+    orgs: OrganizationIndex
+    recognizer: OrgRecognizer | None
+    fallback: str | None  # the headline's first organization: a one-party event's party if none else
+
+
 def _candidate(
-    sentence: Sentence,
-    title: str,
-    when: date,
-    orgs: OrganizationIndex,
-    fallback: str | None,
-    following: list[Sentence],
-    verdict: Verdict | None = None,
-    recognizer: OrgRecognizer | None = None,
+    sentence: Sentence, article: _Article, when: date, following: list[Sentence], verdict: Verdict | None
 ) -> Candidate | None:
     if verdict is not None and verdict.type == NO_EVENT and verdict.confidence >= VETO:
         return None
+    title, orgs, fallback, recognizer = article.title, article.orgs, article.fallback, article.recognizer
     clause = BACKGROUND.sub(" ", sentence.text)
-    mentions = _acting(recognizer.find(_blank_dateline(clause)), clause) if recognizer else orgs.find(clause)
+    mentions = (
+        _acting(recognizer.find(_blank_dateline(clause), article.document), clause)
+        if recognizer
+        else orgs.find(clause, article.document)
+    )
     parties = _parties(mentions, clause)
     if not _in_market(mentions, parties, clause + " " + title):
         return None
@@ -387,7 +401,7 @@ def _candidate(
             sentence.text,
             roles=party_roles(kind, ordered, mentions, clause, _categories(mentions, orgs)),
             amount_usd=_amount(clause)
-            or _amount(title if _same_subject(title, parties, orgs) else "")
+            or _amount(title if _same_subject(title, parties, orgs, article.document) else "")
             or _amount(more),
             capacity_mw=_capacity(clause) or _capacity(more),
             gpus=_gpus(clause) or _gpus(more),
@@ -490,8 +504,8 @@ def _subject(mentions: list[OrgMention], text: str) -> str | None:
     return names[0] if names else None
 
 
-def _same_subject(title: str, parties: list[str], orgs: OrganizationIndex) -> bool:
-    return set(parties) <= {m.name for m in orgs.find(title)}
+def _same_subject(title: str, parties: list[str], orgs: OrganizationIndex, document: str) -> bool:
+    return set(parties) <= {m.name for m in orgs.find(title, document)}
 
 
 def _kind(clause: str, parties: int, says: str | None) -> str | None:
@@ -549,8 +563,13 @@ def _amount(text: str) -> float | None:
 
 
 def _capacity(text: str) -> float | None:
-    """Power the sentence adds: one figure, or the sum of several sites (a stated total wins)."""
-    values = list(dict.fromkeys(p.mw for p in find_power(text)))
+    """Power the sentence adds: one figure, or the sum of several sites (a stated total wins); a part
+    of a figure already given ("6 gigawatts ..., starting with 1 gigawatt") is not added."""
+    values = list(
+        dict.fromkeys(
+            p.mw for p in find_power(text) if not PART_OF.search(text, max(0, p.start - 30), p.start)
+        )
+    )
     if not values:
         return None
     for value in values:

@@ -441,22 +441,23 @@ class OrgRecognizer:
 
     # ---------------------------------------------------------------- public
 
-    def find(self, text: str) -> list[FoundOrg]:
-        """Every organization mention in ``text`` (cut at MAX_CHARS), in order; see the module docstring."""
-        return self.find_many([text])[0]
+    def find(self, text: str, context: str | None = None) -> list[FoundOrg]:
+        """Every organization mention in ``text`` (cut at MAX_CHARS), in order; see the module docstring.
+        ``context`` is the document the text is from, for the list's context-gated names."""
+        return self.find_many([text], context)[0]
 
-    def find_many(self, texts: Sequence[str]) -> list[list[FoundOrg]]:
+    def find_many(self, texts: Sequence[str], context: str | None = None) -> list[list[FoundOrg]]:
         """:meth:`find` for each text, with one batched ``nlp.pipe`` run."""
         texts = [text[:MAX_CHARS] for text in texts]
         docs = self._docs(texts) if texts else []
-        return [self._found(text, doc) for text, doc in zip(texts, docs, strict=True)]
+        return [self._found(text, doc, context) for text, doc in zip(texts, docs, strict=True)]
 
     # ---------------------------------------------------------------- one text
 
-    def _found(self, text: str, doc: Doc) -> list[FoundOrg]:
+    def _found(self, text: str, doc: Doc, context: str | None = None) -> list[FoundOrg]:
         found: list[FoundOrg] = []
         taken = bytearray(len(text))
-        for mention in self._orgs.find(text):
+        for mention in self._orgs.find(text, context):
             org = self._orgs.get(mention.name)
             category = org.categories[0] if org else None
             cloud = org.cloud_provider if org else False
