@@ -4,6 +4,13 @@ and, whenever the app is reachable beyond loopback, a token (`CLOUDINTEL_WEB_TOK
 
 The token travels as `Authorization: Bearer <token>`, or as a cookie (HttpOnly, SameSite=Strict)
 that `?token=<token>` on any page sets once, for browsers.
+
+Writes (an analyst's corrections, `POST /api/events/{id}/...`) need the token always, on loopback too:
+a server started without `CLOUDINTEL_WEB_TOKEN` refuses them (403). They also refuse what a page of
+another origin could make a browser send with the cookie: a body that is not JSON (a plain HTML form
+cannot send one; a script of another origin could only after a CORS preflight, which the app never
+grants), and a request whose `Origin` or `Sec-Fetch-Site` says it came from another origin (the
+`Origin` is compared with the `Host` header: a reverse proxy in front must pass the Host on).
 """
 
 from __future__ import annotations
@@ -11,8 +18,9 @@ from __future__ import annotations
 import hmac
 import ipaddress
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -70,6 +78,40 @@ def protect(app: FastAPI, bound_host: str, token: str | None, extra_hosts: list[
 
     hosts = {*LOOPBACK_NAMES, bound_host.strip("[]"), *extra_hosts}
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=sorted(hosts))
+    app.state.write_token = token
+
+
+def can_write(app: FastAPI) -> bool:
+    """Whether the app takes corrections: only when it was started with a token."""
+    return bool(getattr(app.state, "write_token", None))
+
+
+def writer(request: Request) -> None:
+    """A dependency of every write endpoint: refuse the request (401, 403 or 415, with a message that
+    says what to do) unless the server has a token, the request carries it, and it comes as JSON from
+    the app's own origin (or from no browser page at all: a script with the Bearer header)."""
+    token: str | None = getattr(request.app.state, "write_token", None)
+    if not token:
+        raise HTTPException(
+            403,
+            "corrections are off: this server was started without CLOUDINTEL_WEB_TOKEN; start "
+            "`cloudintel web` with it set, open the page once with ?token=<token>, or use `cloudintel event`",
+        )
+    if not _authorised(request, token):  # the guard has refused it already; kept here for writes
+        raise HTTPException(
+            401,
+            "a token is required: Authorization: Bearer <token>, or ?token=<token>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise HTTPException(415, "send the correction as JSON (Content-Type: application/json)")
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower():
+        raise HTTPException(403, f"a correction from another origin ({origin}) is refused")
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        raise HTTPException(403, f"a correction from another site ({site}) is refused")
 
 
 def _authorised(request: Request, token: str) -> bool:

@@ -42,8 +42,29 @@ function companyLink(name) {
 async function getJSON(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(typeof body.detail === "string" ? body.detail : `HTTP ${response.status}`);
+  if (!response.ok) throw new Error(problem(body, response.status));
   return body;
+}
+
+// A JSON POST (the corrections); the token goes along as the page's cookie.
+async function postJSON(path, payload) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(payload || {}),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(problem(body, response.status));
+  return body;
+}
+
+// What the API said went wrong: its message, or each invalid field's.
+function problem(body, status) {
+  if (typeof body.detail === "string") return body.detail;
+  if (Array.isArray(body.detail)) {
+    return body.detail.map((d) => `${(d.loc || []).filter((p) => p !== "body").join(".") || "request"}: ${d.msg}`).join("; ");
+  }
+  return `HTTP ${status}`;
 }
 
 const toTime = (isoDate) => Date.parse(isoDate.slice(0, 10) + "T00:00:00Z");
@@ -145,8 +166,10 @@ function openEvent(event) {
     .catch(() => {}); // keep what the page already had
 }
 
-// The detail panel: an event's facts, then each source (a link only for http(s) URLs) and its evidence.
-function showDetail(event) {
+// The detail panel: an event's facts (those an analyst edited marked), then the correction controls
+// (with the token only), then each source (a link only for http(s) URLs) and its evidence.
+function showDetail(event, message) {
+  const edited = new Set(event.analyst?.edited || []);
   const facts = [
     ["Type", event.type],
     ["Status", event.status.replace("_", " ")],
@@ -159,6 +182,7 @@ function showDetail(event) {
     ["Impact", event.impact.level ? `${event.impact.level} (confidence ${event.impact.score ?? "–"})` : "not rated"],
     ["Themes", event.impact.themes.join(", ") || null],
     ["Judged by", event.judged_by],
+    ["Id", event.id],
   ].filter(([, value]) => value !== null && value !== undefined);
   const sources = event.sources.map((source) => {
     const href = safeUrl(source.url);
@@ -175,12 +199,186 @@ function showDetail(event) {
     panel.replaceChildren(el("p", { class: "muted" }, "Click an event to see its facts and sources."));
     for (const node of document.querySelectorAll(".selected")) node.classList.remove("selected");
   });
+  const tag = (name) => (edited.has(FACT_FIELDS[name]) ? [" ", el("span", { class: "tag", "data-testid": "edited-fact" }, "edited")] : []);
+  const controls = el("section", { class: "corrections", "data-testid": "corrections", hidden: "" });
   panel.replaceChildren(
     close,
-    el("h2", {}, event.title),
-    el("dl", {}, ...facts.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, ...[value].flat())])),
+    el("h2", {}, event.title, ...(edited.has("title") ? [" ", el("span", { class: "tag", "data-testid": "edited-fact" }, "edited")] : [])),
+    ...(event.analyst ? [el("p", { class: "analyst", "data-testid": "analyst-edited" }, analystText(event.analyst))] : []),
+    el("dl", {}, ...facts.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, ...[value].flat(), ...tag(name))])),
+    controls,
     el("h3", {}, `${event.sources.length} source${event.sources.length === 1 ? "" : "s"}`),
     el("ol", { class: "sources" }, ...sources));
+  session.then((me) => {
+    if (me.corrections && panel.contains(controls)) fillCorrections(controls, event, me.analyst, message);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analyst corrections in the detail panel: dismiss, edit facts, merge into another event, split a
+// source off, undo. Shown only when the app has a token (every request then carries it, so a page
+// that loaded has it); each is a POST of JSON to /api/events/{id}/<action>, which records who and why.
+// ---------------------------------------------------------------------------------------------
+
+const session = getJSON("/api/session").catch(() => ({ corrections: false })); // {corrections, analyst}
+let afterCorrection = () => {}; // each page reloads its events after a correction
+const FACT_FIELDS = { Type: "type", Status: "status", Date: "date", Parties: "parties", Amount: "amount_usd",
+  Capacity: "capacity_mw", GPUs: "gpus", Duration: "duration_years" };
+const FIGURE_FIELDS = [["amount_usd", "Amount (USD)", "38e9, $38B"], ["capacity_mw", "Capacity (MW)", ""],
+  ["gpus", "GPUs", ""], ["duration_years", "Duration (years)", ""]];
+const SCALE = { k: 1e3, m: 1e6, b: 1e9, bn: 1e9, t: 1e12 };
+const FIELD_NAMES = { amount_usd: "amount", capacity_mw: "capacity", gpus: "GPUs", duration_years: "duration" };
+const fieldNames = (names) => names.map((n) => FIELD_NAMES[n] || n).join(", ");
+
+function analystText(analyst) {
+  const parts = [];
+  if (analyst.dismissed) parts.push("dismissed (hidden from the timeline)");
+  if (analyst.edited?.length) parts.push(`edited ${fieldNames(analyst.edited)}`);
+  if (analyst.merged_from?.length) parts.push(`merged from ${analyst.merged_from.join(", ")}`);
+  if (analyst.split_from) parts.push(`split from ${analyst.split_from}`);
+  return `Analyst-edited: ${parts.join("; ") || "corrected"}`;
+}
+
+// A figure as typed: 38e9, 38,000,000,000, $38B, 1.2k; "" is no figure (null); NaN if unreadable.
+function parseFigure(text) {
+  const t = text.trim().replace(/[$,\s]/g, "").toLowerCase();
+  if (!t) return null;
+  const match = /^([0-9.e+-]+?)(k|m|bn|b|t)?$/.exec(t);
+  const value = match ? Number(match[1]) * (SCALE[match[2]] || 1) : NaN;
+  return Number.isFinite(value) ? value : NaN;
+}
+
+const field = (label, control) => el("label", {}, label, control);
+const input = (name, value, attrs) => el("input", { name, value: value ?? "", "data-testid": `edit-${name}`, ...attrs });
+function choice(name, options, value) {
+  const select = el("select", { name, "data-testid": `edit-${name}` }, ...options.map((o) => el("option", { value: o }, o.replace("_", " "))));
+  select.value = value;
+  return select;
+}
+
+// The controls of `event` in `box`; `message` is what the last correction said.
+function fillCorrections(box, event, analyst, message) {
+  const dismissed = Boolean(event.analyst?.dismissed);
+  const status = el("p", { class: "correction-status", "data-testid": "correction-status", "aria-live": "polite" }, message || "");
+  const forms = el("div", {});
+  const open = (form) => { forms.replaceChildren(form); status.textContent = ""; form.querySelector("input, select, button[type=submit]")?.focus(); };
+  const button = (label, testid, make) => {
+    const b = el("button", { type: "button", "data-testid": testid }, label);
+    b.addEventListener("click", () => open(make()));
+    return b;
+  };
+  // A small form: its fields, a note (kept with the correction; undo takes none), the submit button;
+  // `payload()` -> the JSON to POST to /api/events/{target}/{action} (or throws what is wrong).
+  const form = (testid, submit, fields, action, payload, target = event.id) => {
+    const note = action === "undo" ? null : el("input", { name: "note", "data-testid": "correction-note", placeholder: "why (optional)", maxlength: 2000 });
+    const cancel = el("button", { type: "button" }, "Cancel");
+    const f = el("form", { class: "correction-form", "data-testid": testid }, ...fields, note && field("Note", note),
+      el("div", { class: "actions" }, el("button", { type: "submit", "data-testid": "correction-submit" }, submit), cancel));
+    cancel.addEventListener("click", () => forms.replaceChildren());
+    f.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      let body;
+      try {
+        body = payload(f);
+      } catch (error) {
+        status.textContent = error.message;
+        status.classList.add("error");
+        return;
+      }
+      if (note?.value.trim()) body.note = note.value.trim();
+      for (const b of box.querySelectorAll("button")) b.disabled = true;
+      status.classList.remove("error");
+      status.textContent = "saving…";
+      try {
+        const answer = await postJSON(`/api/events/${encodeURIComponent(target)}/${action}`, body);
+        corrected(answer, action);
+      } catch (error) {
+        for (const b of box.querySelectorAll("button")) b.disabled = false;
+        status.classList.add("error");
+        status.textContent = `Not saved: ${error.message}`;
+      }
+    });
+    return f;
+  };
+  const corrected = (answer, action) => {
+    const said = {
+      dismiss: "Dismissed: hidden from the timeline until undone.",
+      edit: `Saved. Edited now: ${fieldNames(Object.keys(answer.edits || {}))}.`,
+      merge: `Merged into ${answer.merged_into}.`,
+      split: `Split off into ${answer.new_event_id}.`,
+      undo: `Undone: ${(answer.undone || []).join("; ")}.`,
+    }[action];
+    afterCorrection();
+    if (answer.event) {
+      picked = answer.event.id;
+      showDetail(answer.event, said);
+    } else {
+      picked = null;
+      document.querySelector("[data-testid=detail]").replaceChildren(
+        el("p", { "data-testid": "correction-status" }, `${said} The event is gone: its source went back to the event it was split from.`));
+    }
+  };
+
+  const dismiss = () => form("dismiss-form", "Dismiss event", [el("p", { class: "muted" }, "Hide this event everywhere (Undo brings it back).")], "dismiss", () => ({}));
+  const edit = () => {
+    const figures = FIGURE_FIELDS.map(([name, label, hint]) => field(label, input(name, event[name], { inputmode: "decimal", placeholder: hint })));
+    return form("edit-form", "Save edits", [
+      field("Title", input("title", event.title, { maxlength: 500 })),
+      field("Type", choice("type", ["partnership", "capacity", "pricing"], event.type)),
+      field("Status", choice("status", ["announced", "reported", "in_talks"], event.status)),
+      field("Date", input("date", event.date, { type: "date", required: "" })),
+      field("Parties (comma-separated, any alias)", input("parties", event.parties.join(", "))),
+      ...figures,
+    ], "edit", (f) => {
+      const value = (name) => f.elements[name].value.trim();
+      const body = {};
+      if (value("title") && value("title") !== event.title) body.title = value("title");
+      for (const name of ["type", "status", "date"]) if (value(name) && value(name) !== event[name]) body[name] = value(name);
+      const parties = value("parties").split(",").map((p) => p.trim()).filter(Boolean);
+      if (parties.join("\n") !== event.parties.join("\n")) body.parties = parties;
+      for (const [name, label] of FIGURE_FIELDS) {
+        const figure = parseFigure(value(name));
+        if (Number.isNaN(figure)) throw new Error(`${label}: "${value(name)}" is not a number`);
+        if (figure !== (event[name] ?? null)) body[name] = name === "gpus" && figure !== null ? Math.round(figure) : figure;
+      }
+      if (!Object.keys(body).length) throw new Error("Nothing changed.");
+      return body;
+    });
+  };
+  const merge = () => form("merge-form", "Merge", [
+    el("p", { class: "muted" }, "Show this event as part of another: one event with both events' sources."),
+    field("Into event id", el("input", { name: "into", "data-testid": "merge-into", required: "", maxlength: 64, placeholder: "2025-11-03-partnership-…" })),
+  ], "merge", (f) => ({ into: f.elements.into.value.trim() }));
+  const split = () => form("split-form", "Split off", [
+    el("p", { class: "muted" }, "Move one source to a new event of its own."),
+    field("Source", el("select", { name: "source", "data-testid": "split-source" },
+      ...event.sources.map((s) => el("option", { value: s.url }, s.title || s.url)))),
+  ], "split", (f) => ({ source: f.elements.source.value }));
+  const undo = () => form("undo-form", "Undo corrections", [
+    el("p", { class: "muted" }, event.analyst?.split_from
+      ? `Put this event's source back into ${event.analyst.split_from} (this event goes away).`
+      : "Remove every correction of this event (dismissal, edits, splits): it is what its sources say again."),
+  ], "undo", () => ({}));
+  // An event merged into this one: undoing its corrections shows it on its own again.
+  const unmerge = (id) => () => form("unmerge-form", "Unmerge", [
+    el("p", { class: "muted" }, `Show ${id} on its own again (every correction of it is undone).`),
+  ], "undo", () => ({}), id);
+
+  const buttons = dismissed ? [] : [
+    button("Dismiss", "correct-dismiss", dismiss),
+    button("Edit facts", "correct-edit", edit),
+    button("Merge into…", "correct-merge", merge),
+    event.sources.length > 1 ? button("Split a source off", "correct-split", split) : null,
+  ];
+  const own = event.analyst && (event.analyst.dismissed || event.analyst.edited.length || event.analyst.split_from);
+  if (own) buttons.push(button("Undo", "correct-undo", undo));
+  for (const id of event.analyst?.merged_from || []) buttons.push(button(`Unmerge ${id}`, "correct-unmerge", unmerge(id)));
+  box.replaceChildren(
+    el("h3", {}, "Correct this event ", el("span", { class: "muted" }, `as ${analyst}`)),
+    el("div", { class: "correction-buttons" }, ...buttons),
+    forms,
+    status);
+  box.hidden = false;
 }
 
 // Redraw on resize (the charts fill their container's width).
@@ -506,7 +704,7 @@ function row(event) {
     class: event.id === picked ? "selected" : null,
   },
   el("td", { class: "nowrap" }, event.date),
-  el("td", {}, event.title),
+  el("td", {}, event.title, event.analyst ? el("span", { class: "tag", "data-testid": "analyst-tag", title: analystText(event.analyst) }, "analyst") : null),
   el("td", {}, event.parties.join(", ")),
   el("td", { class: "nowrap" }, el("span", { class: `swatch t-${event.type}` }), " ", event.type),
   el("td", { class: "nowrap" }, event.status.replace("_", " ")),
@@ -627,6 +825,7 @@ async function initTimeline() {
   if ([...select.options].some((o) => o.value && o.value === companies[0])) select.value = companies.shift();
   form.elements.company_text.value = companies.join(", ");
   for (const name of FILTERS) form.elements[name].value = url.get(name) || "";
+  afterCorrection = () => refresh(form, { force: true });
   form.addEventListener("change", () => refresh(form));
   form.addEventListener("submit", (e) => { e.preventDefault(); refresh(form); });
   form.addEventListener("reset", () => { // everything again: no filters, no zoom

@@ -2,7 +2,7 @@
 // Company page (/company/<name>): one row per counterparty, the events between them on a shared
 // time axis with their titles, then the company's own capacity/pricing events. Uses app.js's helpers.
 
-async function initCompany() {
+async function initCompany(again = false) {
   const heading = document.querySelector("[data-testid=company-name]");
   const rows = document.getElementById("rows");
   const asked = decodeURIComponent(location.pathname.slice("/company/".length));
@@ -21,15 +21,18 @@ async function initCompany() {
   ]);
   drawStates(states);
   const stateOf = new Map(states.map((row) => [row.counterparty, row]));
-  document.title = `cloudintel · ${data.company}`;
-  document.getElementById("summary").append(" ", el("a", { href: "/?company=" + encodeURIComponent(data.company) }, "Filter the timeline to it."));
-  const draw = () => {
+  draw = () => {
     drawExposure(document.getElementById("exposure"), history.points);
     drawCompany(rows, data.counterparties, stateOf);
   };
-  onResize(draw);
   draw();
+  if (again) return;
+  document.title = `cloudintel · ${data.company}`;
+  document.getElementById("summary").append(" ", el("a", { href: "/?company=" + encodeURIComponent(data.company) }, "Filter the timeline to it."));
+  onResize(() => draw());
+  afterCorrection = () => initCompany(true); // an analyst's correction: the company's events again
 }
+let draw = () => {};
 
 const PALETTE = ["#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777", "#4b5563"];
 const label = (state) => state.replaceAll("_", " ");
