@@ -24,6 +24,11 @@ from sklearn.preprocessing import FunctionTransformer, MultiLabelBinarizer
 
 from core.vocabulary import THEMES
 from models.features import numbers_of, text_of
+from models.rubric import rubric
+
+# A rubric verdict at least this sure (a stated size over a threshold, a stated price change) is the
+# level; below it (qualitative rules, undisclosed sizes, the default "low") the model decides.
+RUBRIC_DECIDES = 0.9
 
 
 def _features() -> FeatureUnion:
@@ -78,7 +83,9 @@ class ImpactModel:
         return cls(level, Pipeline([("features", features), ("classify", classifier)]), binarizer)
 
     def predict(self, records: Sequence[Mapping[str, Any]]) -> list[tuple[str, float, tuple[str, ...]]]:
-        """(level, calibrated probability of that level, themes) per record; features computed once."""
+        """(level, confidence in that level, themes) per record; features computed once. The guide's
+        rubric decides the level where a stated figure or price change settles it (its confidence is
+        then the rule's); the model's calibrated probability decides what the rubric leaves open."""
         if not records:
             return []
         matrix = self.level.named_steps["features"].transform(list(records))
@@ -88,7 +95,13 @@ class ImpactModel:
         themes = self.binarizer.inverse_transform(
             np.asarray(self.themes.named_steps["classify"].predict(matrix))
         )
-        return [
-            (str(classes[i]), float(probabilities[row, i]), tuple(sorted(themes[row])))
-            for row, i in enumerate(best)
-        ]
+        out = []
+        for row, i in enumerate(best):
+            decided = rubric(records[row])
+            level, score = (
+                (decided.level, decided.confidence)
+                if decided.confidence >= RUBRIC_DECIDES
+                else (str(classes[i]), float(probabilities[row, i]))
+            )
+            out.append((level, score, tuple(sorted(themes[row]))))
+        return out

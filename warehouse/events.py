@@ -246,7 +246,9 @@ def _mention(event_id_: str, document: Document, candidate: Candidate) -> EventM
 
 
 def events_to_classify(session: Session, ids: Sequence[str]) -> list[tuple[str, EventFacts, str, str]]:
-    """(id, facts, title, evidence sentences joined) of the given events that no analyst labelled."""
+    """(id, facts, headline, evidence sentences joined) of the given events that no analyst labelled;
+    the headline is the oldest source's, as in the impact model's training rows (the event's own title
+    is built from the facts, so it would only repeat them)."""
     out = []
     for chunk in range(0, len(ids), 500):
         part = list(ids[chunk : chunk + 500])
@@ -255,9 +257,19 @@ def events_to_classify(session: Session, ids: Sequence[str]) -> list[tuple[str, 
             select(Event).where(col(Event.id).in_(part), col(Event.id).not_in(labelled))
         ).all()
         evidence: dict[str, list[str]] = {}
-        for mention in session.exec(select(EventMention).where(col(EventMention.event_id).in_(part))).all():
-            evidence.setdefault(mention.event_id, []).append(mention.evidence)
-        out += [(e.id, _facts(e), e.title, " ".join(evidence.get(e.id, []))) for e in events]
+        headline: dict[str, str] = {}
+        rows = session.exec(
+            select(EventMention.event_id, EventMention.evidence, Document.title)
+            .join(Document, col(Document.id) == col(EventMention.document_id))
+            .where(col(EventMention.event_id).in_(part))
+            .order_by(col(EventMention.published_at), col(EventMention.document_id))
+        ).all()
+        for event_id_, sentence, title in rows:
+            evidence.setdefault(event_id_, []).append(sentence)
+            headline.setdefault(event_id_, title or "")
+        out += [
+            (e.id, _facts(e), headline.get(e.id, e.title), " ".join(evidence.get(e.id, []))) for e in events
+        ]
     return out
 
 
