@@ -198,9 +198,10 @@ def as_json(
     session: Session, events: Sequence[Event], judged_by: bool = False, facts: bool = False
 ) -> list[dict[str, Any]]:
     """Events in the output contract's shape, their sources oldest first. `judged_by` adds who judged
-    the impact; `facts` adds, after the contract's fields, `price_change_pct` (pricing events),
-    `first_seen` (when the warehouse first stored the event, ISO 8601 UTC) and `roles` (party -> customer,
-    provider, investor, partner or builder; empty for events stored before roles were read). An event an analyst
+    the impact (the web API); `facts` adds, after the contract's fields, `price_change_pct` (pricing
+    events) and `first_seen` (when the warehouse first stored the event, ISO 8601 UTC); either adds
+    `roles` last (party -> customer, provider, investor, partner or builder; empty for events stored
+    before roles were read, until `cloudintel extract`). An event an analyst
     corrected carries `analyst` after `sources` (see `warehouse.overrides.analyst_fields`); a merged
     event lists the sources of the events merged into it too (each URL once)."""
     ids = [e.id for e in events]
@@ -259,6 +260,8 @@ def as_json(
         for row, event in zip(shaped, events, strict=True):
             row["price_change_pct"] = whole_number(event.price_change_pct)
             row["first_seen"] = event.created_at.isoformat() if event.created_at else None
+    if judged_by or facts:
+        for row, event in zip(shaped, events, strict=True):
             row["roles"] = {party: role for party, role in event.roles or ()}
     return shaped
 

@@ -123,7 +123,7 @@ def test_dismiss_hides_the_event_records_who_and_why_and_undo_brings_it_back(
     response = post(api, warehouse.coreweave, "undo")
     assert response.status_code == 200, response.text
     assert response.json()["undone"] == ["dismissal"]
-    assert list(response.json()["event"]) == [*CONTRACT_KEYS, "judged_by"]  # as nobody corrected it
+    assert list(response.json()["event"]) == [*CONTRACT_KEYS, "judged_by", "roles"]  # as nobody corrected it
     assert warehouse.coreweave in ids(api)
     again = post(api, warehouse.coreweave, "undo")
     assert again.status_code == 404 and "no analyst corrections" in again.json()["detail"]

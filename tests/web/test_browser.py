@@ -161,6 +161,8 @@ def test_clicking_an_event_shows_its_sources_and_evidence(page: Page, web_app: W
     detail = page.get_by_test_id("detail")
     expect(detail.locator("h2")).to_have_text(event["title"])
     facts = [event["type"], event["date"], event["impact"]["level"], event["judged_by"], *event["parties"]]
+    assert set(event["roles"]) == set(event["parties"])
+    facts += [f"{party} ({role})" for party, role in event["roles"].items()]  # who buys, who provides
     for fact in facts:
         expect(detail).to_contain_text(fact)
     sources = detail.get_by_test_id("source")

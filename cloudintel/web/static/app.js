@@ -174,7 +174,11 @@ function showDetail(event, message) {
     ["Type", event.type],
     ["Status", event.status.replace("_", " ")],
     ["Date", event.date],
-    ["Parties", event.parties.flatMap((p, i) => (i ? [", ", companyLink(p)] : [companyLink(p)]))],
+    ["Parties", event.parties.flatMap((p, i) => [
+      ...(i ? [", "] : []),
+      companyLink(p),
+      ...(event.roles && event.roles[p] ? [` (${event.roles[p]})`] : []),
+    ])],
     ["Amount", event.amount_usd != null ? money(event.amount_usd) : null],
     ["Capacity", event.capacity_mw != null ? `${number(event.capacity_mw)} MW` : null],
     ["GPUs", event.gpus != null ? number(event.gpus) : null],
