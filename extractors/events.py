@@ -489,14 +489,19 @@ def _in_market(mentions: Sequence[OrgMention | FoundOrg], parties: list[str], te
 
 
 def _parties(mentions: Sequence[OrgMention | FoundOrg], text: str) -> list[str]:
-    """Canonical names of the organizations acting in `text`, in order of first mention."""
+    """Canonical names of the organizations acting in `text`, in order of first mention: not a maker
+    named only for its product ("Nvidia GPUs", "AMD's chips"), though a cloud named for the chips it
+    rents out is a party."""
     names: list[str] = []
     for mention in mentions:
-        if MODIFIER_AFTER.match(text[mention.end : mention.end + 40]):
+        renter = isinstance(mention, FoundOrg) and mention.cloud_provider  # "use of Google Cloud's TPUs"
+        if MODIFIER_AFTER.match(text[mention.end : mention.end + 40]) and not renter:
             continue
         if mention.name not in names:
             names.append(mention.name)
-    return names
+    unknown = {m.name for m in mentions if isinstance(m, FoundOrg) and not m.known}
+    # "Kestrel Compute ..., Kestrel confirmed": a short form of a longer name is the same organization
+    return [n for n in names if not (n in unknown and any(o.startswith(n + " ") for o in names))]
 
 
 def _subject(mentions: list[OrgMention], text: str) -> str | None:

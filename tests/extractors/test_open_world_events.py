@@ -81,3 +81,31 @@ def test_earnings_and_lawsuits_are_not_events(
     tools: tuple[object, OrgRecognizer], title: str, body: str
 ) -> None:
     assert events(tools, title, body) == []
+
+
+def test_a_short_form_of_a_name_is_the_same_company(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Vantoria Compute signs GPU lease with Haldane Power"
+    body = (
+        "Vantoria Compute, a Texas GPU cloud provider, signed a five-year lease with Haldane Power for "
+        "40 MW at its Abilene campus, Vantoria said on Tuesday."
+    )
+    found = events(tools, title, body)
+    assert [e.parties for e in found] == [("Haldane Power", "Vantoria Compute")]
+
+
+def test_a_deal_with_capacity_figures_is_a_partnership_and_the_next_sentence_can_size_it(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    title = "Quillon Labs to use Google TPUs in multiyear deal"
+    body = (
+        "Quillon Labs, a Toronto AI lab, will expand its use of Google Cloud's TPUs in a multiyear "
+        "agreement, the companies said on Tuesday. The expansion is expected to bring about 300 megawatts "
+        "of capacity online in 2026.\n\nQuillon also works with other providers."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, event.parties, event.capacity_mw) == (
+        "partnership",
+        ("Google", "Quillon Labs"),
+        300.0,
+    )
+    assert dict(event.roles) == {"Google": "provider", "Quillon Labs": "customer"}
