@@ -22,6 +22,7 @@ from typing import Any
 from extractors.clustering import EventFacts
 from extractors.entities import OrganizationIndex
 from extractors.quantities import find_chips, find_money
+from extractors.relationship_terms import relationship_term
 from models.rubric import THRESHOLDS, no_size, rubric, size_level
 
 # --- who the parties are (models/data/README.md, "Major players" and "Frontier labs") -------------
@@ -62,6 +63,13 @@ MORE_CURRENCIES = {"pounds": "GBP", "won": "KRW"}
 VAGUE_TENS_OF_BILLIONS = re.compile(r"\b(?:tens|hundreds) of billions\b", re.IGNORECASE)
 VAGUE_COUNT_WORD = re.compile(r"thousand|million|hundred|dozen")  # every vague chip count has one
 VALUED_BEFORE = re.compile(r"\bvalu(?:ed|es|ing|ation)\b[^$€£¥\d.;]{0,40}$", re.IGNORECASE)
+# a running total after an increment ("worth $6.5B, bringing the total value of its contracts to $22.4B"):
+# the event is the increment (issue 14: an increment is not a running total)
+TOTAL_BEFORE = re.compile(
+    r"\b(?:bring(?:s|ing)?|brought|tak(?:es|ing)|took|lift(?:s|ing|ed)?|rais(?:es|ing|ed))\s+(?:the|its|their)\s+"
+    r"(?:\w+\s+){0,6}?(?:total|tally|sum)\b[^$€£¥\d.;]{0,80}$|\b(?:in total|total(?:ling|ing)?|to date)\b[^$€£¥\d.;]{0,12}$",
+    re.IGNORECASE,
+)
 VALUATION_AFTER = re.compile(r"\s*(?:pre-money |post-money )?valuation", re.IGNORECASE)
 # an expansion or extension of a relationship the parties already have (not "additional capacity")
 RELATION = (
@@ -244,6 +252,9 @@ def prepare(facts: EventFacts, title: str, evidence: str, orgs: OrganizationInde
             name for name, pattern in LOWERCASE_CUES.get(facts.type, {}).items() if pattern.search(lowered)
         ],
         "superseded": facts.type == "pricing" and superseded(title, facts.date),
+        # exclusivity given up or turned into a right of first refusal: a change, whatever is kept
+        "terms_change": facts.type == "partnership"
+        and relationship_term([title, evidence]) in ("non_exclusive", "right_of_first_refusal"),
     }
 
 
@@ -254,14 +265,18 @@ def superseded(title: str, day: date) -> bool:
 
 
 def usd_estimate(evidence: str) -> float:
-    """The largest sum of at least $1M the evidence states, in rough US dollars; valuations left out."""
+    """The largest sum of at least $1M the evidence states, in rough US dollars; valuations, and running
+    totals after an earlier sum, left out."""
     best = 0.0
     for money in find_money(evidence):
         value = money.value * USD_PER.get(money.currency, 0.0)
         if value < 1e6:
             continue
-        if VALUED_BEFORE.search(evidence[max(0, money.start - 50) : money.start]) or VALUATION_AFTER.match(
-            evidence[money.end :]
+        before = evidence[max(0, money.start - 130) : money.start]
+        if (
+            VALUED_BEFORE.search(before[-50:])
+            or VALUATION_AFTER.match(evidence[money.end :])
+            or (best and TOTAL_BEFORE.search(before))
         ):
             continue
         best = max(best, value)

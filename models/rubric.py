@@ -55,8 +55,10 @@ def rubric(r: Mapping[str, Any]) -> Verdict:
     if (
         kind == "partnership"
         and r.get("lab_and_hyperscaler")
-        and "primary" in cues
-        and not cues & {"primary_kept", "built_for", "distribution"}
+        and (
+            r.get("terms_change")
+            or ("primary" in cues and not cues & {"primary_kept", "built_for", "distribution"})
+        )
     ):
         return Verdict("high", 0.8)
     if (
