@@ -220,7 +220,9 @@ def schedule(
     sources: SourcesOption = DEFAULT_SOURCES,
     cron: Annotated[str, typer.Option(help="Cron expression, UTC.")] = "0 6 * * *",
 ) -> None:
-    """Keep the daily schedule on this machine: serve the pipeline on a Prefect server (started if needed)."""
+    """Keep the daily schedule on this machine: serve the pipeline as deployment
+    daily-pipeline/cloudintel-schedule on the Prefect server of PREFECT_API_URL (environment or Prefect
+    profile), or on one started on 127.0.0.1 for as long as this runs (docs/scheduling.md)."""
     from cloudintel.scheduling import serve_daily
 
     serve_daily(sources.resolve(), cron, settings())

@@ -17,11 +17,16 @@ pytestmark = pytest.mark.flow
 def test_the_local_schedule_server_refuses_requests_without_its_auth_string_or_from_another_origin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
+
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
-    with prefect_server(Settings(home=tmp_path)) as api_url:
-        from prefect.settings import PREFECT_API_AUTH_STRING
-
+    # no server configured, even when the session's Prefect test harness (an earlier test) set one
+    with (
+        temporary_settings(restore_defaults={PREFECT_API_URL}),
+        prefect_server(Settings(home=tmp_path)) as (api_url, origin),
+    ):
+        assert origin == "started for this schedule; no PREFECT_API_URL is set"
         user, password = PREFECT_API_AUTH_STRING.value().split(":", 1)
         version = f"{api_url}/admin/version"
         assert httpx.get(version, timeout=10).status_code == 401
