@@ -506,8 +506,9 @@ def web(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the timeline page and the JSON API (read-only; docs at /docs). Loopback only, unless
-    CLOUDINTEL_WEB_TOKEN is set: then every request needs the token."""
+    """Serve the timeline page and the JSON API (docs at /docs). Loopback only, unless
+    CLOUDINTEL_WEB_TOKEN is set: then every request needs the token; analyst corrections in the page
+    (dismiss, edit, merge, split, undo) need the token always."""
     import uvicorn
 
     from cloudintel.web.app import create_app
