@@ -331,15 +331,6 @@ EventId = Annotated[str, typer.Argument(help="An event id from the timeline.", m
 NoteOption = Annotated[str | None, typer.Option("--note", help="Why: kept with the correction.")]
 
 
-def _analyst() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "analyst"
-
-
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Who corrects (default: your login name).", show_default=False)
 ]
@@ -359,9 +350,9 @@ def event(event_id: EventId, output: FormatOption = Format.table) -> None:
 @event_app.command("dismiss")
 def event_dismiss(event_id: EventId, note: NoteOption = None, by: ByOption = None) -> None:
     """Dismiss a wrong event: hidden everywhere (timeline --include-dismissed shows it); undo brings it back."""
-    from warehouse.overrides import dismiss
+    from warehouse.overrides import dismiss, login_name
 
-    read(lambda session: dismiss(session, event_id, note, by or _analyst()))
+    read(lambda session: dismiss(session, event_id, note, by or login_name()))
     typer.echo(f"{event_id}: dismissed", err=True)
 
 
@@ -383,7 +374,7 @@ def event_edit(
     by: ByOption = None,
 ) -> None:
     """Correct an event's facts: they replace what the sources say, now and after every re-extraction."""
-    from warehouse.overrides import edit
+    from warehouse.overrides import edit, login_name
 
     edits: dict[str, Any] = {
         "type": type_.value if type_ else None,
@@ -399,7 +390,7 @@ def event_edit(
         orgs = settings().organization_index()
         edits["parties"] = [orgs.canonical(p.strip()) for p in parties.split(",") if p.strip()]
     chosen = {k: v for k, v in edits.items() if v is not None}
-    done = read(lambda session: edit(session, event_id, chosen, note, by or _analyst()))
+    done = read(lambda session: edit(session, event_id, chosen, note, by or login_name()))
     typer.echo(
         f"{event_id}: edited {', '.join(sorted(chosen))} (edits now: {', '.join(sorted(done))})", err=True
     )
@@ -413,9 +404,9 @@ def event_merge(
     by: ByOption = None,
 ) -> None:
     """Merge ID into INTO_ID: one event with both events' sources (ID is no longer listed)."""
-    from warehouse.overrides import merge
+    from warehouse.overrides import login_name, merge
 
-    target = read(lambda session: merge(session, event_id, into, note, by or _analyst()))
+    target = read(lambda session: merge(session, event_id, into, note, by or login_name()))
     typer.echo(f"{event_id}: merged into {target}", err=True)
 
 
@@ -427,9 +418,9 @@ def event_split(
     by: ByOption = None,
 ) -> None:
     """Move one source of ID to a new event of its own (it stays there when re-extracted); prints its id."""
-    from warehouse.overrides import split
+    from warehouse.overrides import login_name, split
 
-    new_id = read(lambda session: split(session, event_id, source, note, by or _analyst()))
+    new_id = read(lambda session: split(session, event_id, source, note, by or login_name()))
     typer.echo(new_id)
     typer.echo(f"{event_id}: {source} split off into {new_id}", err=True)
 

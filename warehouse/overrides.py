@@ -9,6 +9,7 @@ events with an `analyst` field. `undo` removes an event's overrides and recomput
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import re
 from collections.abc import Sequence
@@ -21,6 +22,15 @@ from core.errors import NotFound, UsageError
 from core.vocabulary import EVENT_TYPES, STATUSES
 from warehouse.events import merge_targets, refresh_event
 from warehouse.schema import Document, Event, EventMention, EventOverride, EventSplit, utcnow
+
+
+def login_name() -> str:
+    """Who corrects when nobody says: the login name of the user running the command or the web app."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"
+
 
 # the facts an analyst may edit, in the output contract's order
 EDITABLE = (

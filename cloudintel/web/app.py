@@ -8,7 +8,6 @@ does), and only with the token (cloudintel/web/security.py). Every asset is serv
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -85,14 +84,6 @@ class Merge(Why):
 
 class Split(Why):
     source: str = Field(max_length=4000, description="The URL of the source to move to a new event.")
-
-
-def login_name() -> str:
-    """Who corrects when the request does not say: the app's user, as for `cloudintel event`."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "analyst"
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -187,7 +178,7 @@ def create_app(settings: Settings, bound_host: str = "127.0.0.1") -> FastAPI:
             errors = [{k: v for k, v in error.items() if k != "input"} for error in exc.errors()]
             return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
-    analyst = login_name()
+    analyst = overrides.login_name()
 
     def correct(work: Callable[[Session], T]) -> T:
         """Run a correction in one transaction: a missing event is a 404, a value it cannot use a 422."""
