@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import Browser, sync_playwright
 
 from cloudintel.web.app import create_app
 from extractors.entities import OrganizationIndex
@@ -23,6 +24,7 @@ from flows.analysis import classify_events, extract_events
 from flows.settings import Settings
 from models.judge import ImpactJudge
 from tests.conftest import CORPUS_ORGANIZATIONS, fresh_warehouse
+from tests.support.ci import server_missing
 from warehouse.documents import PageRecord, store_pages
 from warehouse.engine import session_scope
 from warehouse.events import store_mentions
@@ -110,3 +112,28 @@ def web_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     yield WebApp(f"http://127.0.0.1:{port}", hostile)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+# One chromium for the session, shared by every browser module (a thread runs one sync Playwright at a
+# time).
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        server_missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()

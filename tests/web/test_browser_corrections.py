@@ -20,44 +20,18 @@ from urllib.parse import quote
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 from cloudintel.web.app import create_app
 from flows.settings import Settings
 from tests.conftest import CORPUS, fresh_warehouse
-from tests.support.ci import server_missing
 from tests.web import test_browser
-from tests.web.conftest import WebApp, fill_warehouse
-from tests.web.test_browser import ARGS, CHROMIUM, SCREENSHOTS
+from tests.web.conftest import SCREENSHOTS, WebApp, fill_warehouse
 
 pytestmark = pytest.mark.browser
 
 TOKEN = "a-long-random-token-for-the-corrections-test"
 AMOUNT = "123e9"  # as an analyst types it
-SHARED = ("tests/web/test_browser.py", "tests/web/test_browser_timeline.py")
-
-
-@pytest.fixture(scope="session")
-def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
-    """The session browser of test_browser.py (or of test_browser_timeline.py) when that module is
-    collected too: a thread runs one sync Playwright at a time (see test_browser_timeline.py)."""
-    defs = [
-        fd
-        for group in request._fixturemanager._arg2node2fixturedefs.get("browser", {}).values()
-        for fd in group
-    ]
-    for module in SHARED:
-        shared = [fd for fd in defs if fd.baseid.endswith(module)]
-        if shared:
-            yield shared[0].execute(request)
-            shared[0].finish(request)
-            return
-    if not CHROMIUM.exists():
-        server_missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 page = test_browser.page  # records requests, fails on dialogs, script errors and requests beyond the app

@@ -18,16 +18,15 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from cloudintel.web.app import create_app
 from extractors.events import Candidate
 from flows.settings import Settings
 from tests.conftest import fresh_warehouse
-from tests.support.ci import server_missing
 from tests.web import test_browser
-from tests.web.conftest import WebApp
-from tests.web.test_browser import ARGS, CHROMIUM, SCREENSHOTS, api
+from tests.web.conftest import SCREENSHOTS, WebApp
+from tests.web.test_browser import api
 from warehouse.engine import session_scope
 from warehouse.events import store_mentions
 from warehouse.schema import Document, Event
@@ -39,6 +38,7 @@ FIRST_DAY = date(2016, 1, 1)
 DAYS = (date(2025, 12, 31) - FIRST_DAY).days
 SEARCH_WORD = "Quillfeather"  # in the evidence of a few events only
 FORMULA_TITLE = '=HYPERLINK("http://example.invalid","click me"), then +1'
+FORMULA_START = ("=", "+", "-", "@")  # a CSV cell starting so gets a leading quote
 LEVELS = {"low": 0, "medium": 1, "high": 2}
 # Fictional companies (README, "Fictional content"), in an organizations file of their own so that
 # the page's company filter knows them.
@@ -68,25 +68,6 @@ COMPANIES = [
     "Wrenfield Capital",
     "Yarrowby Data",
 ]
-
-
-@pytest.fixture(scope="session")
-def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
-    """test_browser.py's session browser. A thread runs one sync Playwright at a time, so when that module
-    is collected too its fixture is shared (pytest has no public way to reach another module's
-    fixture); otherwise the same chromium is started here."""
-    defs = request._fixturemanager._arg2node2fixturedefs.get("browser", {}).values()
-    shared = [fd for group in defs for fd in group if fd.baseid.endswith("tests/web/test_browser.py")]
-    if shared:
-        yield shared[0].execute(request)
-        shared[0].finish(request)
-        return
-    if not CHROMIUM.exists():
-        server_missing(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 page = test_browser.page  # the same page fixture: records requests, fails on dialogs and script errors
@@ -457,7 +438,7 @@ def test_downloads_hold_the_rows_on_screen(page: Page, big_app: WebApp, tmp_path
     assert events == [everything[i] for i in shown]  # the API's JSON of the rows on screen, in their order
     for event, row in zip(events, rows, strict=True):
         assert row["date"] == event["date"]
-        assert row["title"] == event["title"]
+        assert row["title"] == ("'" if event["title"].startswith(FORMULA_START) else "") + event["title"]
         assert row["parties"] == "; ".join(event["parties"])
         assert row["impact_level"] == (event["impact"]["level"] or "")
         assert row["impact_score"] == (
