@@ -12,12 +12,16 @@ both trained on and scored.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -25,6 +29,7 @@ from sklearn.metrics import classification_report, precision_recall_fscore_suppo
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.extmath import softmax
 
 from core.errors import ConfigError
 from core.vocabulary import EVENT_TYPES, STATUSES
@@ -165,11 +170,19 @@ def sentence_pipeline() -> Pipeline:
 
 
 class SentenceDetector:
-    """The type and status classifiers together: `extractors.events.SentenceJudge` for the pipeline."""
+    """The type and status classifiers together: `extractors.events.SentenceJudge` for the pipeline.
+
+    Verdicts come from :class:`_FastPipeline`, which computes each pipeline's `predict_proba` with the
+    same features and the same arithmetic (tests/models/test_detection.py checks they are equal) but
+    analyses each sentence once for both classifiers, the headline once per article, and skips
+    scikit-learn's per-call checks; a pipeline of another shape is run as it is.
+    """
 
     def __init__(self, type_model: Pipeline, status_model: Pipeline) -> None:
         self.type_model = type_model
         self.status_model = status_model
+        self._type_fast = _FastPipeline.of(type_model)
+        self._status_fast = _FastPipeline.of(status_model)
 
     @classmethod
     def train(cls, sentences: Sequence[LabelledSentence]) -> SentenceDetector:
@@ -184,13 +197,14 @@ class SentenceDetector:
         if not sentences:
             return []
         records = [record(text, headline, i == 0, i) for i, text in enumerate(sentences)]
-        types = self.type_model.predict_proba(records)
+        article = _Article(records)
+        types = self._proba(self.type_model, self._type_fast, article, range(len(records)))
         kinds = [str(self.type_model.classes_[t.argmax()]) for t in types]
         events = [
             i for i, kind in enumerate(kinds) if kind != NONE
         ]  # the status of events only: half the cost
         statuses = (
-            dict(zip(events, self.status_model.predict_proba([records[i] for i in events]), strict=True))
+            dict(zip(events, self._proba(self.status_model, self._status_fast, article, events), strict=True))
             if events
             else {}
         )
@@ -205,9 +219,268 @@ class SentenceDetector:
             verdicts.append(Verdict(kind, float(t.max()), status, sure))
         return verdicts
 
+    @staticmethod
+    def _proba(
+        model: Pipeline, fast: _FastPipeline | None, article: _Article, rows: Sequence[int]
+    ) -> np.ndarray:
+        if fast is not None:
+            return fast.predict_proba(article, rows)
+        return model.predict_proba([article.records[i] for i in rows])  # type: ignore[no-any-return]
+
     def parts(self) -> dict[str, Pipeline]:
         """What is saved (skops stores plain pipelines; the class is rebuilt on load)."""
         return {"type": self.type_model, "status": self.status_model}
+
+
+# --------------------------------------------------------------------------------------------------
+# predict_proba of a fitted sentence_pipeline(), without scikit-learn's per-call overhead
+# --------------------------------------------------------------------------------------------------
+
+# The vectorizer parameters that decide what its analyzer yields (two vectorizers with equal values
+# analyse a text alike, so the type and status classifiers share each sentence's analysis).
+_ANALYSIS = (
+    "input",
+    "encoding",
+    "decode_error",
+    "strip_accents",
+    "lowercase",
+    "preprocessor",
+    "tokenizer",
+    "analyzer",
+    "stop_words",
+    "token_pattern",
+    "ngram_range",
+)
+_Row = tuple[np.ndarray, np.ndarray]  # (columns, values) of one row of one block, columns ascending
+_EMPTY: _Row = (np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
+
+
+class _Article:
+    """The records of one article and what has been computed of them, shared by both classifiers:
+    each text's (for character n-grams, each word's) analysis, each text's row per vectorizer (the
+    headline's once), each record's facts."""
+
+    def __init__(self, records: Sequence[Mapping[str, Any]]) -> None:
+        self.records = records
+        self._grams: dict[tuple[Any, str], list[str]] = {}
+        self._rows: dict[tuple[int, str], _Row] = {}
+        self._fact_rows: dict[int, dict[str, float]] = {}
+
+    def grams(self, block: _TfidfBlock, unit: str) -> list[str]:
+        """The n-grams of `unit` (a text, or a word of one for character n-grams), in order."""
+        found = self._grams.get((block.key, unit))
+        if found is None:
+            found = self._grams[block.key, unit] = block.analyze(unit)
+        return found
+
+    def text_row(self, block: _TfidfBlock, text: str) -> _Row:
+        found = self._rows.get((id(block), text))
+        if found is None:
+            found = self._rows[id(block), text] = block.compute(self, text)
+        return found
+
+    def facts(self, row: int) -> dict[str, float]:
+        found = self._fact_rows.get(row)
+        if found is None:
+            found = self._fact_rows[row] = _facts([self.records[row]])[0]
+        return found
+
+
+class _TfidfBlock:
+    """One fitted TfidfVectorizer of the feature union, computed as TfidfVectorizer.transform does:
+    counts, 1 + log(count) when sublinear, times idf, each row divided by its L2 norm (the squares
+    summed in column order, as scikit-learn's normaliser does), so the values are the same floats.
+
+    Character n-grams within word boundaries (`char_wb`, lowercased) are the n-grams of each word of
+    the lowercased text, so they are computed once per distinct word of an article."""
+
+    def __init__(self, select: Callable[..., Any], vectorizer: TfidfVectorizer, offset: int) -> None:
+        params = vectorizer.get_params()
+        if (
+            vectorizer.binary
+            or not vectorizer.use_idf
+            or vectorizer.norm not in ("l2", None)
+            or vectorizer.dtype is not np.float64
+        ):
+            raise _NotCompilable(f"TfidfVectorizer{params}")
+        self.by_word = (
+            params["analyzer"] == "char_wb"
+            and params["input"] == "content"
+            and params["lowercase"]
+            and params["preprocessor"] is None
+            and params["strip_accents"] is None
+        )
+        self.analyze: Callable[[str], list[str]]
+        if self.by_word:
+            self.key: Any = ("char_wb", vectorizer.ngram_range)
+            low, high = vectorizer.ngram_range
+            self.analyze = partial(_word_char_ngrams, low=low, high=high)
+        else:
+            try:
+                self.key = tuple((name, params[name]) for name in _ANALYSIS)
+                hash(self.key)
+            except TypeError:
+                self.key = id(vectorizer)
+            self.analyze = vectorizer.build_analyzer()
+        self.field = "headline" if select is _headlines else "text"
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.idf: np.ndarray = vectorizer.idf_
+        self.sublinear = bool(vectorizer.sublinear_tf)
+        self.l2 = vectorizer.norm == "l2"
+        self.offset = offset
+        self.width = len(self.vocabulary)
+
+    def row(self, article: _Article, row: int) -> _Row:
+        return article.text_row(self, article.records[row][self.field])
+
+    def compute(self, article: _Article, text: str) -> _Row:
+        if self.by_word:
+            grams: list[str] = []
+            for word in text.lower().split():
+                grams += article.grams(self, word)
+        else:
+            grams = article.grams(self, text)
+        occurrences = np.fromiter(
+            map(self.vocabulary.get, grams, repeat(-1)), dtype=np.int64, count=len(grams)
+        )
+        occurrences = occurrences[occurrences >= 0]
+        if not occurrences.size:
+            return _EMPTY
+        columns, counts = np.unique(occurrences, return_counts=True)
+        values = counts.astype(np.float64)
+        if self.sublinear:
+            np.log(values, out=values)
+            values += 1.0
+        values *= self.idf[columns]
+        if self.l2:
+            total = float(np.cumsum(values * values)[-1])  # left to right, as sklearn's normaliser
+            if total != 0.0:
+                values /= math.sqrt(total)
+        return (columns + self.offset).astype(np.int32), values
+
+
+def _word_char_ngrams(word: str, low: int, high: int) -> list[str]:
+    """The character n-grams of one word as scikit-learn's `char_wb` analyzer makes them: the word
+    padded with a space each side; a word shorter than an n-gram counts once, as itself."""
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if size <= n:
+            grams.append(padded)
+            break
+        grams += [padded[i : i + n] for i in range(size - n + 1)]
+    return grams
+
+
+class _FactsBlock:
+    """The fitted DictVectorizer of `_facts`: each known feature's value, in column order (zeros kept,
+    as DictVectorizer keeps them)."""
+
+    def __init__(self, vectorizer: DictVectorizer, offset: int) -> None:
+        if not vectorizer.sparse or vectorizer.dtype is not np.float64:
+            raise _NotCompilable(f"DictVectorizer{vectorizer.get_params()}")
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.offset = offset
+        self.width = len(vectorizer.feature_names_)
+
+    def row(self, article: _Article, row: int) -> _Row:
+        vocabulary = self.vocabulary
+        present = sorted(
+            (vocabulary[name], float(value))
+            for name, value in article.facts(row).items()
+            if name in vocabulary
+        )
+        if not present:
+            return _EMPTY
+        return (
+            np.array([self.offset + column for column, _ in present], dtype=np.int32),
+            np.array([value for _, value in present], dtype=np.float64),
+        )
+
+
+class _NotCompilable(ValueError):
+    """The pipeline is not of the shape `sentence_pipeline()` builds."""
+
+
+class _FastPipeline:
+    """`Pipeline.predict_proba` of a fitted `sentence_pipeline()`: the same sparse feature rows
+    (blocks in the union's order, columns sorted, explicit zeros kept), multiplied by the classifier's
+    coefficients with scipy's sparse product as LogisticRegression.decision_function does, then
+    scikit-learn's softmax: the same floats (tests/models/test_detection.py compares them). What it
+    saves: the checks each of the pipeline's estimators makes on every call, the headline's analysis
+    once per sentence, the analysis and the quantity finders run again for the status of an event
+    sentence, and character n-grams made again for a word the article repeats. It reads the fitted
+    vocabularies, idf and coefficients when built; a pipeline refitted afterwards needs a new one."""
+
+    def __init__(self, model: Pipeline) -> None:
+        steps = dict(model.steps)
+        union, classifier = steps.get("features"), steps.get("classify")
+        if (
+            list(steps) != ["features", "classify"]
+            or not isinstance(union, FeatureUnion)
+            or union.transformer_weights is not None
+            or not isinstance(classifier, LogisticRegression)
+            or len(classifier.classes_) < 3  # softmax; a binary classifier would use the logistic
+        ):
+            raise _NotCompilable(repr(model))
+        self.blocks: list[_TfidfBlock | _FactsBlock] = []
+        offset = 0
+        for _, part in union.transformer_list:
+            block = self._block(part, offset)
+            self.blocks.append(block)
+            offset += block.width
+        if offset != classifier.coef_.shape[1]:
+            raise _NotCompilable(f"{offset} features, the classifier has {classifier.coef_.shape[1]}")
+        self.width = offset
+        self.coef_t = np.ascontiguousarray(classifier.coef_.T)
+        self.intercept = classifier.intercept_
+
+    @staticmethod
+    def _block(part: object, offset: int) -> _TfidfBlock | _FactsBlock:
+        if not isinstance(part, Pipeline) or len(part.steps) != 2:
+            raise _NotCompilable(repr(part))
+        (_, select), (_, vectorizer) = part.steps
+        if (
+            not isinstance(select, FunctionTransformer)
+            or select.kw_args
+            or select.validate
+            or select.func not in (_texts, _headlines, _facts)
+        ):
+            raise _NotCompilable(repr(select))
+        if isinstance(vectorizer, TfidfVectorizer) and select.func in (_texts, _headlines):
+            return _TfidfBlock(select.func, vectorizer, offset)
+        if isinstance(vectorizer, DictVectorizer) and select.func is _facts:
+            return _FactsBlock(vectorizer, offset)
+        raise _NotCompilable(repr(part))
+
+    @classmethod
+    def of(cls, model: Pipeline) -> _FastPipeline | None:
+        """The fast form of `model`, or None when it is not a fitted `sentence_pipeline()`."""
+        try:
+            return cls(model)
+        except (_NotCompilable, AttributeError):
+            return None
+
+    def predict_proba(self, article: _Article, rows: Sequence[int]) -> np.ndarray:
+        """The class probabilities of the records `rows` of `article`, one row each."""
+        if not rows:
+            return np.empty((0, len(self.intercept)))
+        pieces = [block.row(article, row) for row in rows for block in self.blocks]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+        np.cumsum(
+            [
+                sum(len(c) for c, _ in pieces[i : i + len(self.blocks)])
+                for i in range(0, len(pieces), len(self.blocks))
+            ],
+            out=indptr[1:],
+        )
+        features = sparse.csr_array(
+            (np.concatenate([v for _, v in pieces]), np.concatenate([c for c, _ in pieces]), indptr),
+            shape=(len(rows), self.width),
+        )
+        decision = features @ self.coef_t + self.intercept
+        return softmax(decision, copy=False)  # type: ignore[no-any-return]
 
 
 def records_of(sentences: Iterable[LabelledSentence]) -> list[dict[str, Any]]:

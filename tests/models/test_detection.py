@@ -54,3 +54,72 @@ def test_the_shipped_detector_was_trained_on_the_current_corpus() -> None:
     assert card["metrics"]["event"]["f1"] >= 0.7
     [verdict] = load_detector()(["OpenAI signed a $38 billion cloud deal with AWS."], "OpenAI signs AWS deal")
     assert verdict.type == "partnership" and verdict.confidence >= 0.6
+
+
+def test_the_detectors_fast_path_gives_the_pipelines_own_probabilities() -> None:
+    """SentenceDetector scores through _FastPipeline: the same floats as Pipeline.predict_proba, on
+    every article of the corpus (status on a subset of rows, as for event sentences), and on a
+    headline that is no sentence of the text."""
+    import numpy as np
+
+    from models.artifacts import load_detector
+    from models.detection import _Article, record
+
+    detector = load_detector()
+    fast = {"type": detector._type_fast, "status": detector._status_fast}
+    assert fast["type"] is not None and fast["status"] is not None
+    articles: dict[str, list] = {}
+    for s in load_corpus():
+        articles.setdefault(s.article, []).append(s)
+    for number, sentences in enumerate(articles.values()):
+        headline = sentences[0].headline if number % 2 else "Nscale  raises\u00a0$1.1bn  ΣΑΣ\tto build"
+        records = [record(s.text, headline, s.is_headline, s.position) for s in sentences]
+        article = _Article(records)
+        for name, model in detector.parts().items():
+            rows = list(range(len(records))) if name == "type" else list(range(1, len(records), 2))
+            got = fast[name].predict_proba(article, rows)
+            expected = model.predict_proba([records[i] for i in rows]) if rows else np.empty((0, 3))
+            assert np.array_equal(got, expected), (name, sentences[0].article)
+
+
+def test_character_ngrams_by_word_are_the_vectorizers_own() -> None:
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from models.detection import _word_char_ngrams
+
+    analyzer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    for text in [
+        "",
+        "a",
+        "AI  to\tbe\u00a0or \u2003not, ok?",
+        "OΣ ΣΑΣ Straße İstanbul ﬁber",
+        "Microsoft signs a $9.7 billion GPU deal with IREN (NASDAQ: IREN).",
+        "x" * 7,
+    ]:
+        by_word = [gram for word in text.lower().split() for gram in _word_char_ngrams(word, 3, 5)]
+        assert Counter(by_word) == Counter(analyzer(text)), text
+
+
+def test_a_pipeline_of_another_shape_is_run_as_it_is() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from models.detection import SentenceDetector, _texts
+
+    sentences = load_corpus()[:400]
+    plain = Pipeline(
+        [("select", FunctionTransformer(_texts)), ("tfidf", TfidfVectorizer()), ("lr", LogisticRegression())]
+    )
+    type_model = plain.fit(records_of(sentences), [s.label for s in sentences])
+    events = [s for s in sentences if s.label != NONE]
+    status_model = sentence_pipeline().fit(records_of(events), [s.status for s in events])
+    detector = SentenceDetector(type_model, status_model)
+    assert detector._type_fast is None and detector._status_fast is not None
+    texts = [s.text for s in sentences[:12]]
+    verdicts = detector(texts, texts[0])
+    expected = type_model.predict_proba(records_of(sentences[:12]))
+    assert [v.confidence for v in verdicts] == [float(p.max()) for p in expected]
