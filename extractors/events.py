@@ -364,6 +364,8 @@ def _candidate(
         return None
     title, orgs, fallback, recognizer = article.title, article.orgs, article.fallback, article.recognizer
     clause = BACKGROUND.sub(" ", sentence.text)
+    if _kind(clause, 0, _says(verdict)) is None and _kind(clause, 2, _says(verdict)) is None:
+        return None  # no event type whatever its parties: the recognizer (spaCy) need not run
     mentions = (
         _acting(recognizer.find(_blank_dateline(clause), article.document), clause)
         if recognizer
