@@ -4,8 +4,8 @@ and stores, one writer, in order.
 
 The pool belongs to a run (`worker_pool`, entered by `run_pipeline`); it starts on first use, so a run
 with nothing to extract (an unchanged daily run) starts no process. Workers are forked from a fork
-server that has imported the extractors once; each loads the sentence judge and spaCy once, on its first
-detection, and keeps them for the run. Where no pool is set (a Dask worker, the plain functions called
+server that has imported the extractors and loaded the sentence judge and spaCy once
+(`flows/worker_models.py`): the workers share those pages, and keep the models for the run. Where no pool is set (a Dask worker, the plain functions called
 directly), the same work runs inline. Results are what the inline code gives, in the same order: the
 workers only compute; everything that reads or writes the warehouse stays in the calling process.
 Chosen by measurement against Prefect's `ProcessPoolTaskRunner` and a Dask local cluster: see
@@ -57,7 +57,7 @@ class _LazyPool:
         with self._lock:
             if self._executor is None:
                 context = get_context("forkserver")
-                context.set_forkserver_preload(["flows.workers", "flows.ingest", "extractors.events"])
+                context.set_forkserver_preload(["flows.workers", "flows.ingest", "flows.worker_models"])
                 self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_settle)
             return self._executor
 
