@@ -1,6 +1,6 @@
 """Scale benchmark of the daily pipeline on a synthetic corpus served on 127.0.0.1 (issue 7).
 
-    python benchmarks/pipeline_bench.py --articles 10000 [--feeds 200] [--prefect/--no-prefect] [--floor]
+    python benchmarks/pipeline_bench.py --articles 10000 [--feeds 200] [--floor] [--parallel] [--prefect] [--dask]
         [--incremental] [--memory 1000,10000,50000] [--profile] [--json results.json]
 
 Generates (or reuses) a corpus with `benchmarks/synthetic_corpus.py` under /tmp, serves it with the
@@ -9,21 +9,26 @@ runs each measurement in a fresh child process with a fresh `CLOUDINTEL_HOME` (S
 and imports do not mix:
 
 - `plain`: `run_pipeline(specs, Settings(home=tmp, allow_loopback=True), plain_steps(), ...)`, the steps
-  run in the calling thread, with timers around the steps and the functions inside them (`read_sources`
-  → `parse_feed`, `Fetcher.fetch_many`, `parse_article`, `store_pages`, `detect_events`,
-  `store_mentions`, classification, alerts). Per-stage wall time, articles/s and peak RSS.
-- `floor` (`--floor`): the same article URLs through `Fetcher.fetch_many` (batches of `batch_size`,
-  one client) + `parse_article` alone.
-- `threaded` and `prefect` (`--prefect`): the same run with the steps submitted to a 4-thread pool
-  without Prefect, and the `daily_pipeline` Prefect flow (4-thread task runner, temporary local API,
-  fresh PREFECT_HOME); the temporary API start is timed apart (a no-op flow first).
+  run in the calling thread without worker processes (`CLOUDINTEL_CPU_WORKERS=0`), with timers around
+  the steps and the functions inside them (`read_sources` → `parse_feed`, `Fetcher.fetch_many`,
+  `parse_article`, `store_pages`, `detect_events`, `store_mentions`, classification, alerts): the
+  per-stage cost. Per-stage wall time, articles/s and peak RSS.
+- `floor` (`--floor`): the same article URLs fetched with the project's HTTP client and given to
+  `trafilatura.extract` (favor_precision), on one worker process per core (`--workers`); no feeds, no
+  storage, no events. The pipeline's target is a ratio to this.
+- `workers` (`--parallel`): the plain steps with the run's worker processes (flows/workers.py).
+- `threaded` (`--threaded`): the steps submitted to a 4-thread pool without Prefect.
+- `prefect` (`--prefect`): the `daily_pipeline` Prefect flow (4-thread task runner, worker processes,
+  temporary local API, fresh PREFECT_HOME); the temporary API start is timed apart (a no-op flow first).
+  `dask` (`--dask`): the same flow on a local Dask cluster of a worker process per core.
 - `--incremental`: a second run on the plain run's warehouse (feeds answer 304), plain and Prefect.
-- `--memory`: peak RSS of plain runs over corpora of these sizes, one process each.
+- `--memory`: peak memory of runs over corpora of these sizes, one process each (`--memory-modes`).
 - `--profile`: one more plain run under py-spy (`--idle`, 100 Hz): wall-clock shares on the main thread.
 
-RSS: `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the child (the corpus server and Prefect's API
-server are other processes), plus psutil samples every 0.1 s labelled with the step running, for the
-peak per stage. Prints Markdown for docs/benchmarks.md.
+Memory: the whole process tree of each run (the child, its worker processes and fork server, Prefect's
+temporary API server; not the corpus server), PSS and RSS summed, sampled every 0.5 s from the parent;
+also `ru_maxrss` of the child and psutil samples of the child labelled with the step running.
+Prints Markdown for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ from synthetic_corpus import ensure_corpus, iter_urls  # noqa: E402
 
 SERVE_PY = ROOT / "cloudintel" / "corpus" / "serve.py"
 WORK = Path(os.environ.get("TMPDIR", "/tmp")) / "cloudintel-pipeline-bench"
+WORKERS = 0  # floor worker processes (0: one per core), set from --workers
 
 # --------------------------------------------------------------------------------------------------
 # Measuring inside a child process
@@ -210,7 +216,11 @@ def _summary_dict(summary: Any) -> dict[str, Any]:
 
 
 def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
-    """Run the pipeline once (plain or threaded steps, no Prefect) and time it."""
+    """Run the pipeline once (plain or threaded steps, no Prefect) and time it. `plain` is the
+    instrumented sequential run (no worker processes, so the timers see every stage); `workers` the
+    plain steps with the run's worker processes (flows/workers.py), as the flow runs them."""
+    if mode == "plain":
+        os.environ["CLOUDINTEL_CPU_WORKERS"] = "0"
     started_imports = time.perf_counter()
     from flows.pipeline import Steps, in_this_thread, plain_steps, run_pipeline
     from flows.settings import Settings
@@ -230,6 +240,8 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
     if mode == "plain":
         _instrument(clock)
         steps = clock.timed_steps(plain_steps())
+    elif mode == "workers":
+        steps = plain_steps()
     else:  # the Prefect flow's steps and ThreadPoolTaskRunner(max_workers=4), without Prefect
         from flows import steps as s
 
@@ -281,47 +293,77 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
     }
 
 
-def child_floor(args: argparse.Namespace) -> dict[str, Any]:
-    """Fetch + main-text extraction alone: Fetcher.fetch_many per batch, then parse_article per page."""
-    from extractors.pages import parse_article
+_FLOOR_FETCHER: Any = None
+
+
+def _floor_batch(home: str, urls: list[str]) -> dict[str, Any]:
+    """One batch of the floor in a worker process: fetch the pages (the project's HTTP client, its
+    threads), then trafilatura's main text of each, nothing else."""
+    global _FLOOR_FETCHER
+    import trafilatura
+
     from flows.fetching.client import Fetcher
+    from flows.settings import Settings
+
+    if _FLOOR_FETCHER is None:
+        _FLOOR_FETCHER = Fetcher(Settings(home=Path(home), allow_loopback=True))
+    cpu, t0 = time.process_time(), time.perf_counter()
+    results = _FLOOR_FETCHER.fetch_many((url, None) for url in urls)
+    t1 = time.perf_counter()
+    ok = with_text = 0
+    for result in results:
+        if result.ok:
+            ok += 1
+            text = trafilatura.extract(
+                result.body, url=result.final_url, favor_precision=True, include_comments=False
+            )
+            with_text += bool(text)
+    return {
+        "fetch": t1 - t0,
+        "parse": time.perf_counter() - t1,
+        "cpu": time.process_time() - cpu,
+        "ok": ok,
+        "with_text": with_text,
+        "rss_mb": maxrss_mb(),
+    }
+
+
+def child_floor(args: argparse.Namespace) -> dict[str, Any]:
+    """The floor: the same article URLs fetched (the project's client) and given to trafilatura
+    (`extract`, favor_precision) on every core: one worker process per core, a batch of `batch_size`
+    URLs per task. No pipeline: no feeds, no storage, no events."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     from flows.settings import Settings
 
     settings = Settings(home=Path(args.home), allow_loopback=True)
     urls = list(iter_urls(Path(args.corpus), args.base_url))
-    fetch = parse = 0.0
-    ok = with_text = 0
+    batches = [urls[i : i + settings.batch_size] for i in range(0, len(urls), settings.batch_size)]
+    workers = args.workers or len(os.sched_getaffinity(0))
     rss_before = maxrss_mb()
-    cpu_before = time.process_time()
     started = time.perf_counter()
-    with Fetcher(settings) as fetcher:
-        for i in range(0, len(urls), settings.batch_size):
-            t0 = time.perf_counter()
-            results = fetcher.fetch_many((url, None) for url in urls[i : i + settings.batch_size])
-            t1 = time.perf_counter()
-            for result in results:
-                if result.ok:
-                    ok += 1
-                    with_text += bool(parse_article(result.text(), result.final_url).text)
-            fetch += t1 - t0
-            parse += time.perf_counter() - t1
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        parts = list(pool.map(_floor_batch, [args.home] * len(batches), batches))
     wall = time.perf_counter() - started
     return {
         "mode": "floor",
+        "workers": workers,
         "wall": wall,
-        "cpu": time.process_time() - cpu_before,
-        "fetch": fetch,
-        "parse": parse,
+        "cpu": sum(p["cpu"] for p in parts),
+        "fetch": sum(p["fetch"] for p in parts),
+        "parse": sum(p["parse"] for p in parts),
         "urls": len(urls),
-        "ok": ok,
-        "with_text": with_text,
+        "ok": sum(p["ok"] for p in parts),
+        "with_text": sum(p["with_text"] for p in parts),
         "rss_before_mb": rss_before,
-        "maxrss_mb": maxrss_mb(),
+        "maxrss_mb": max(p["rss_mb"] for p in parts),
     }
 
 
-def child_prefect(args: argparse.Namespace) -> dict[str, Any]:
-    """The daily_pipeline Prefect flow, after a no-op flow has started the temporary local API."""
+def child_prefect(args: argparse.Namespace, dask: bool = False) -> dict[str, Any]:
+    """The daily_pipeline Prefect flow, after a no-op flow has started the temporary local API; with
+    `dask`, on a local Dask cluster of one worker process per core (`flows.daily.with_dask`)."""
     os.environ.update(
         CLOUDINTEL_HOME=str(args.home),
         CLOUDINTEL_ALLOW_LOOPBACK="1",
@@ -361,10 +403,15 @@ def child_prefect(args: argparse.Namespace) -> dict[str, Any]:
     cpu_before, server_cpu_before = time.process_time(), children_cpu()
     started = time.perf_counter()
     with GcMeter() as meter:
-        result = daily_pipeline(sources=str(Path(args.corpus) / "sources.yaml"), base_url=args.base_url)
+        pipeline = daily_pipeline
+        if dask:
+            from flows.daily import with_dask
+
+            pipeline = with_dask(workers=len(os.sched_getaffinity(0)))
+        result = pipeline(sources=str(Path(args.corpus) / "sources.yaml"), base_url=args.base_url)
     wall = time.perf_counter() - started
     return {
-        "mode": "prefect",
+        "mode": "dask" if dask else "prefect",
         "wall": wall,
         "cpu": time.process_time() - cpu_before,
         "api_cpu": children_cpu() - server_cpu_before,
@@ -380,8 +427,8 @@ def child_prefect(args: argparse.Namespace) -> dict[str, Any]:
 def child_main(args: argparse.Namespace) -> None:
     if args.child == "floor":
         result = child_floor(args)
-    elif args.child == "prefect":
-        result = child_prefect(args)
+    elif args.child in ("prefect", "dask"):
+        result = child_prefect(args, dask=args.child == "dask")
     else:
         result = child_pipeline(args, args.child)
     Path(args.json_out).write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
@@ -415,6 +462,63 @@ def corpus_server(folder: Path) -> Iterator[tuple[str, Any]]:
         process.wait(timeout=10)
 
 
+class TreeMemory:
+    """Peak PSS and RSS of a process and all its descendants (worker processes, the fork server,
+    Prefect's temporary API server), sampled every `interval` seconds from the parent."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.pid: int | None = None
+        self.peak_pss = self.peak_rss = 0.0
+        self.peak_processes = 0
+        self.samples: list[tuple[float, float, int]] = []  # (seconds, PSS MB, processes)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="tree-memory", daemon=True)
+        self._started = time.perf_counter()
+
+    def watch(self, pid: int) -> None:
+        self.pid = pid
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        import psutil
+
+        while not self._stop.wait(self.interval):
+            if self.pid is None:
+                continue
+            try:
+                root = psutil.Process(self.pid)
+                processes = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            pss = rss = 0.0
+            for process in processes:
+                try:
+                    info = process.memory_full_info()
+                except psutil.Error:
+                    continue
+                pss += info.pss / 2**20
+                rss += info.rss / 2**20
+            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+            self.peak_processes = max(self.peak_processes, len(processes))
+            self.samples.append((round(time.perf_counter() - self._started, 1), round(pss), len(processes)))
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "tree_pss_mb": self.peak_pss,
+            "tree_rss_mb": self.peak_rss,
+            "tree_processes": self.peak_processes,
+            "tree_samples": self.samples[:: max(1, len(self.samples) // 200)],
+        }
+
+
 def run_child(
     mode: str,
     corpus: Path,
@@ -444,6 +548,8 @@ def run_child(
         str(out),
         "--prefect-home",
         str(home.parent / f"{home.name}-prefect-home"),
+        "--workers",
+        str(WORKERS),
     ]
     if pyinstrument:
         command += ["--pyinstrument", str(pyinstrument)]
@@ -465,11 +571,15 @@ def run_child(
     server_cpu = sum(server.cpu_times()[:2])
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    with log.open("a", encoding="utf-8") as sink:
+    with log.open("a", encoding="utf-8") as sink, TreeMemory() as tree:
         sink.write(f"\n$ {' '.join(command)}\n")
         sink.flush()
-        subprocess.run(command, check=True, stdout=sink, stderr=sink, env=env, cwd=ROOT)
+        child = subprocess.Popen(command, stdout=sink, stderr=sink, env=env, cwd=ROOT)
+        tree.watch(child.pid)
+        if child.wait():
+            raise subprocess.CalledProcessError(child.returncode, command)
     result = json.loads(out.read_text(encoding="utf-8"))
+    result.update(tree.figures())
     result["process_wall"] = time.perf_counter() - started
     result["server_cpu"] = sum(server.cpu_times()[:2]) - server_cpu
     result["load_1min"] = (load_before, os.getloadavg()[0])
@@ -481,7 +591,8 @@ def run_child(
         ).stdout.strip()
     )
     print(
-        f"  {mode}: {result['wall']:.1f} s, max RSS {result['maxrss_mb']:.0f} MB, load "
+        f"  {mode}: {result['wall']:.1f} s, tree PSS {result['tree_pss_mb']:.0f} MB "
+        f"({result['tree_processes']} processes), max RSS {result['maxrss_mb']:.0f} MB, load "
         f"{result['load_1min'][0]:.1f}->{result['load_1min'][1]:.1f}",
         file=sys.stderr,
     )
@@ -669,22 +780,51 @@ def report(results: dict[str, Any], args: argparse.Namespace, manifest: dict[str
             f"**{plain['maxrss_mb']:.0f}** (ru_maxrss) |"
         )
     floor = results.get("floor")
-    if floor and plain:
+    if floor:
         out("")
-        out("| floor: fetch + main-text extraction alone | figure |")
-        out("|---|---:|")
         out(
-            f"| wall | {floor['wall']:.1f} s ({floor['fetch']:.1f} s fetch_many + {floor['parse']:.1f} s parse_article) |"
+            f"Floor: {floor['urls']:,} URLs fetched and given to trafilatura on {floor.get('workers', '?')} "
+            f"worker processes: {floor['wall']:.1f} s ({floor['with_text']:,} with text; "
+            f"{floor['cpu']:.0f} CPU s in the workers; tree PSS {floor.get('tree_pss_mb', 0):.0f} MB)"
         )
+        out("")
+        out("| run (fresh warehouse each) | wall s | × floor | tree PSS MB | processes | load 1 min |")
+        out("|---|---:|---:|---:|---:|---|")
         out(
-            f"| articles/s | {floor['urls'] / floor['wall']:,.0f} ({floor['with_text']:,} of {floor['urls']:,} with text) |"
+            f"| floor: fetch + trafilatura, all cores | {floor['wall']:.1f} | 1.00 | "
+            f"{floor.get('tree_pss_mb', 0):.0f} | {floor.get('tree_processes', 0)} | "
+            f"{floor['load_1min'][0]:.1f}→{floor['load_1min'][1]:.1f} |"
         )
-        out(f"| peak RSS (ru_maxrss) | {floor['maxrss_mb']:.0f} MB |")
-        out(f"| **pipeline / floor** | **{plain['wall'] / floor['wall']:.2f}** (target ≤ 1.5) |")
-        out(
-            f"| pipeline / floor in CPU seconds of the process | {plain['cpu'] / floor['cpu']:.2f} "
-            f"({plain['cpu']:.0f} s / {floor['cpu']:.0f} s) |"
-        )
+        for key, label in (
+            ("plain", "pipeline, plain steps, one process (instrumented)"),
+            ("workers", "pipeline, plain steps + worker processes"),
+            ("threaded", "pipeline, the flow's steps on 4 threads, no Prefect"),
+            ("prefect", "pipeline as the Prefect flow (after the API's start)"),
+            ("dask", "the Prefect flow on a local Dask cluster (a worker per core)"),
+        ):
+            r = results.get(key)
+            if r:
+                out(
+                    f"| {label} | {r['wall']:.1f} | **{r['wall'] / floor['wall']:.2f}** | "
+                    f"{r.get('tree_pss_mb', 0):.0f} | {r.get('tree_processes', 0)} | "
+                    f"{r['load_1min'][0]:.1f}→{r['load_1min'][1]:.1f} |"
+                )
+        out("")
+        out("Target: pipeline ≤ 2.0 × the floor.")
+    durations = {k: results[k]["summary"]["durations"] for k in ("workers", "prefect") if k in results}
+    if durations:
+        out("")
+        out("| stage (the run's own clock, `runs.durations`) | " + " | ".join(durations) + " |")
+        out("|---|" + "---:|" * len(durations))
+        names = sorted({n for d in durations.values() for n in d}, key=lambda n: (n == "total", n))
+        for name in names:
+            out(f"| {name} | " + " | ".join(f"{d.get(name, 0):.1f}" for d in durations.values()) + " |")
+        if "prefect" in results:
+            r = results["prefect"]
+            out(
+                f"| Prefect (flow wall − run_pipeline) | | {r['wall'] - r['summary']['durations']['total']:.1f} |"
+            )
+
     threaded, prefect = results.get("threaded"), results.get("prefect")
     if prefect and threaded and plain:
         out("")
@@ -798,9 +938,12 @@ def main(argv: list[str] | None = None) -> int:
         "--prefect",
         action=argparse.BooleanOptionalAction,
         default=False,
-        help="also run the steps on 4 threads without Prefect, and the Prefect flow",
+        help="also the Prefect flow (daily_pipeline)",
     )
-    parser.add_argument("--floor", action="store_true", help="also time fetch + main-text extraction alone")
+    parser.add_argument(
+        "--floor", action="store_true", help="also time the floor: fetch + trafilatura on every core"
+    )
+    parser.add_argument("--workers", type=int, default=0, help="floor worker processes (default: cores)")
     parser.add_argument(
         "--plain",
         action=argparse.BooleanOptionalAction,
@@ -808,6 +951,13 @@ def main(argv: list[str] | None = None) -> int:
         help="the instrumented plain run (default on)",
     )
     parser.add_argument("--incremental", action="store_true", help="a second, unchanged run (feeds 304)")
+    parser.add_argument("--dask", action="store_true", help="also the flow on a local Dask cluster")
+    parser.add_argument(
+        "--threaded", action="store_true", help="also the flow's steps on 4 threads without Prefect"
+    )
+    parser.add_argument(
+        "--parallel", action="store_true", help="also the plain steps with worker processes, no Prefect"
+    )
     parser.add_argument(
         "--memory", default="", help="comma-separated corpus sizes for peak RSS, e.g. 1000,10000,50000"
     )
@@ -822,7 +972,11 @@ def main(argv: list[str] | None = None) -> int:
         help="one more Prefect run under py-spy (active samples): Prefect's share of the CPU",
     )
     # child-process arguments
-    parser.add_argument("--child", choices=("plain", "threaded", "prefect", "floor"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child",
+        choices=("plain", "workers", "threaded", "prefect", "dask", "floor"),
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--home", help=argparse.SUPPRESS)
@@ -834,6 +988,8 @@ def main(argv: list[str] | None = None) -> int:
         child_main(args)
         return 0
 
+    global WORKERS
+    WORKERS = args.workers
     corpus, manifest = ensure_corpus(args.articles, args.feeds, args.seed, args.dup_share)
     print(f"corpus {corpus}: {json.dumps(manifest)}", file=sys.stderr)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -852,9 +1008,14 @@ def main(argv: list[str] | None = None) -> int:
                 "plain", corpus, base_url, run_dir / "profiled", server, log, profile=profile
             )
             results["profile"] = profile_summary(profile)
-        if args.prefect:
+        if args.parallel:
+            results["workers"] = run_child("workers", corpus, base_url, run_dir / "workers", server, log)
+        if args.threaded:
             results["threaded"] = run_child("threaded", corpus, base_url, run_dir / "threaded", server, log)
+        if args.prefect:
             results["prefect"] = run_child("prefect", corpus, base_url, run_dir / "prefect", server, log)
+        if args.dask:
+            results["dask"] = run_child("dask", corpus, base_url, run_dir / "dask", server, log)
         if args.prefect_profile:
             profile = run_dir / "prefect.speedscope.json"
             results["prefect-profiled"] = run_child(

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session
 
 from core.errors import ModelUnavailable
 from extractors.entities import OrganizationIndex
-from extractors.events import SentenceJudge, detect_events
+from extractors.events import Candidate, SentenceJudge, detect_events
 from extractors.org_recognizer import OrgRecognizer
 from flows.settings import Settings
 from models.artifacts import load_detector
@@ -52,21 +53,27 @@ def recognizer(orgs: OrganizationIndex) -> OrgRecognizer:
     return OrgRecognizer(orgs)
 
 
-def extract_events(database_url: str, document_ids: Sequence[int], orgs: OrganizationIndex) -> EventChanges:
+Detect = Callable[[Sequence[tuple[str, str, datetime | None]]], Iterable[list[Candidate]]]
+
+
+def extract_events(
+    database_url: str, document_ids: Sequence[int], orgs: OrganizationIndex, detect: Detect | None = None
+) -> EventChanges:
     """Detect the events of these documents and cluster them into the timeline, oldest article first
-    (so an event's id and facts do not depend on batch order)."""
+    (so an event's id and facts do not depend on batch order). `detect` gives the candidates of
+    (title, text, published) articles in order (`flows.workers.Detector`: on worker processes);
+    without it, `detect_events` here."""
+
+    def inline(articles: Sequence[tuple[str, str, datetime | None]]) -> Iterator[list[Candidate]]:
+        judge, names = sentence_judge(), recognizer(orgs)
+        for title, text, published in articles:
+            yield detect_events(title, text, published, orgs, judge, names)
 
     def work(session: Session) -> EventChanges:
         changes = EventChanges()
-        for document in fetched_documents(session, document_ids):
-            candidates = detect_events(
-                document.title or "",
-                document.text or "",
-                document.published_at,
-                orgs,
-                sentence_judge(),
-                recognizer(orgs),
-            )
+        documents = fetched_documents(session, document_ids)
+        found = (detect or inline)([(d.title or "", d.text or "", d.published_at) for d in documents])
+        for document, candidates in zip(documents, found, strict=True):
             result = store_mentions(session, document, candidates)
             document.extracted_hash = document.content_hash  # done, in the same transaction
             session.add(document)

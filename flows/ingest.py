@@ -7,6 +7,7 @@ apart from the orchestration.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
@@ -17,10 +18,12 @@ from extractors.fingerprint import content_hash
 from extractors.pages import extract_links, parse_article
 from flows.fetching.client import Fetcher, FetchResult, Validators
 from flows.sources_file import SourceSpec
+from flows.workers import page_records
 from warehouse.documents import PageRecord
 
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
-# One batch's main-text extraction at a time per process: it is pure-Python CPU work under the GIL, so
+# One batch's main-text extraction at a time per process (where it runs inline, without worker
+# processes: flows/workers.py): it is pure-Python CPU work under the GIL, so
 # batches extracting in several task threads only take turns and thrash each other's caches (1,000
 # articles on 4 threads: 21–23 CPU s without this lock, 19–20 with it, 17–18 sequential); other
 # batches meanwhile wait on the network, which needs no lock.
@@ -116,11 +119,13 @@ def fetch_pages(
 ) -> list[PageRecord]:
     """Fetch article pages (conditionally) and extract their main text and metadata."""
     results = fetcher.fetch_many((item.url, validators.get(item.url)) for item, _ in items)
+    return page_records(items, results)
+
+
+def page_records_inline(work: Sequence[tuple[FeedItem, int, FetchResult]]) -> list[PageRecord]:
+    """`page_record` of each (item, source id, fetch), in this process."""
     with EXTRACTING:
-        return [
-            page_record(item, source_id, result)
-            for (item, source_id), result in zip(items, results, strict=True)
-        ]
+        return [page_record(item, source_id, result) for item, source_id, result in work]
 
 
 def page_record(item: FeedItem, source_id: int, result: FetchResult) -> PageRecord:

@@ -28,6 +28,7 @@ from flows.process import settle_process
 from flows.progress import reporter
 from flows.settings import Settings
 from flows.sources_file import SourceSpec
+from flows.workers import worker_pool
 from models.judge import ImpactJudge
 from warehouse.documents import pending_extraction, retryable_failures, save_validators, validators_for
 from warehouse.engine import get_engine, session_scope, write
@@ -103,7 +104,7 @@ def run_pipeline(
     again from the warehouse: pages not stored (their feed's validators are saved only after its
     articles are), documents not yet extracted, events not yet judged or alerted."""
     settle_process()  # before the run starts its threads
-    with run_lock(get_engine(settings.warehouse_url)):
+    with run_lock(get_engine(settings.warehouse_url)), worker_pool():
         return _run(specs, settings, submit, logger)
 
 

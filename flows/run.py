@@ -70,9 +70,21 @@ def check_prefect_server(api_url: str | None) -> None:
 
 
 def quiet_prefect() -> dict[Any, Any]:
-    """Prefect settings for a run: the temporary server sends no telemetry (off unless the user's own
-    Prefect profile or environment turns it on)."""
-    from prefect.settings import PREFECT_SERVER_ANALYTICS_ENABLED, get_current_settings
+    """Prefect settings for a run, for its temporary server when no PREFECT_API_URL is set: no telemetry,
+    and no automations (the trigger and action services: a temporary server lives as long as its run,
+    so no automation of its own can ever fire). Flow and task runs, their states, logs and events are
+    still recorded. A setting the user's own Prefect profile or environment sets is left as it is.
+    Measured in docs/benchmarks.md ("Start-up")."""
+    from prefect.settings import (
+        PREFECT_SERVER_ANALYTICS_ENABLED,
+        PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED,
+        get_current_settings,
+    )
 
-    explicitly_set = "analytics_enabled" in get_current_settings().server.model_fields_set
-    return {} if explicitly_set else {PREFECT_SERVER_ANALYTICS_ENABLED: False}
+    server = get_current_settings().server
+    updates: dict[Any, Any] = {}
+    if "analytics_enabled" not in server.model_fields_set:
+        updates[PREFECT_SERVER_ANALYTICS_ENABLED] = False
+    if "enabled" not in server.services.triggers.model_fields_set:
+        updates[PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED] = False
+    return updates

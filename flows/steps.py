@@ -15,6 +15,7 @@ from flows.fetching.client import Fetcher, Validators
 from flows.ingest import SourceJob, SourceRead, fetch_pages, read_sources
 from flows.process import settle_process
 from flows.settings import Settings
+from flows.workers import Detector, workers_active
 from models.judge import ImpactJudge
 from warehouse.documents import PageRecord, StoreResult, store_pages
 from warehouse.engine import write
@@ -57,8 +58,9 @@ def extract_step(
     `per_transaction` documents (a transaction holds its documents in memory)."""
     settle_process()
     changes = EventChanges()
+    detect = Detector(orgs) if workers_active() else None  # detection on the workers, storing here
     for i in range(0, len(document_ids), per_transaction):
-        batch = extract_events(database_url, document_ids[i : i + per_transaction], orgs)
+        batch = extract_events(database_url, document_ids[i : i + per_transaction], orgs, detect)
         changes.new += batch.new
         changes.changed += batch.changed
     return changes
