@@ -241,6 +241,7 @@ def child_pipeline(args: argparse.Namespace, mode: str) -> dict[str, Any]:
         _instrument(clock)
         steps = clock.timed_steps(plain_steps())
     elif mode == "workers":
+        os.environ.setdefault("CLOUDINTEL_CPU_WORKERS", "auto")  # worker processes are opt-in in a run
         steps = plain_steps()
     else:  # the Prefect flow's steps and ThreadPoolTaskRunner(max_workers=4), without Prefect
         from flows import steps as s
@@ -402,6 +403,7 @@ def child_prefect(args: argparse.Namespace, dask: bool = False) -> dict[str, Any
     rss_before = maxrss_mb()
     cpu_before, server_cpu_before = time.process_time(), children_cpu()
     started = time.perf_counter()
+    os.environ.setdefault("CLOUDINTEL_CPU_WORKERS", "auto")  # as measured: one worker per core
     with GcMeter() as meter:
         pipeline = daily_pipeline
         if dask:

@@ -38,11 +38,13 @@ DETECT_CHUNK = 16  # documents per detection task (~20 ms each): ~0.3 s of work 
 
 
 def worker_count() -> int:
-    """`CLOUDINTEL_CPU_WORKERS` if set, else one per core this process may use."""
-    value = os.environ.get(WORKERS_ENV, "").strip()
-    if value:
-        return max(0, int(value))
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """`CLOUDINTEL_CPU_WORKERS`: a number, or "auto" for one per core this process may use; unset or 0,
+    the CPU work runs inline (the default until the worker pool has been through the fault and
+    PostgreSQL suites: docs/benchmarks.md)."""
+    value = os.environ.get(WORKERS_ENV, "").strip().lower()
+    if value == "auto":
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(0, int(value)) if value else 0
 
 
 class _LazyPool:
