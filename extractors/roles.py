@@ -17,7 +17,6 @@ from typing import Protocol
 from extractors.relationship_terms import is_investment
 
 MAX_CHARS = 2_000
-ROLES = ("customer", "provider", "investor", "partner", "builder")
 # categories of organizations that sell compute, or the chips and sites it runs on
 SELLERS = frozenset({"hyperscale_cloud", "gpu_cloud", "data_center_operator", "chip_maker"})
 

@@ -34,6 +34,12 @@ def level(
         ("Groq raised $750 million, valuing the chip maker at $6.9 billion.", 0.75e9),
         ("CoreWeave raised $1.1 billion at a $19 billion valuation.", 1.1e9),
         ("The two firms signed a partnership.", 0.0),
+        # the event is the increment, not the running total after it
+        (
+            "Lumen signed a $2 billion expansion, bringing the total value of its contracts to $9 billion.",
+            2e9,
+        ),
+        ("Lumen's contracts now total $9 billion.", 9e9),
     ],
 )
 def test_sums_in_any_currency_at_a_rough_dollar_rate_without_valuations(text: str, dollars: float) -> None:
@@ -160,3 +166,10 @@ def test_a_cut_on_a_superseded_headline_model_is_not_a_flagship_cut() -> None:
     text = "OpenAI halved the price of gpt-3.5-turbo input tokens."
     assert level("pricing", ("OpenAI",), text, date(2024, 1, 25), price_change_pct=-50) == "medium"
     assert level("pricing", ("OpenAI",), text, date(2023, 3, 1), price_change_pct=-50) == "high"
+
+
+def test_giving_up_exclusivity_between_a_frontier_lab_and_a_hyperscaler_is_high_whatever_is_kept() -> None:
+    text = "Microsoft is no longer OpenAI's exclusive cloud provider; it keeps a right of first refusal."
+    assert level("partnership", ("Microsoft", "OpenAI"), text) == "high"
+    kept = "OpenAI said Microsoft remains its primary cloud provider."
+    assert level("partnership", ("Microsoft", "OpenAI"), kept) != "high"
