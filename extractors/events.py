@@ -220,7 +220,6 @@ OWN_ANCHOR = _rx(
     r"signed|agreed|begun|set|put|spent|sold|bought|brought|led|picked)\b",
 )
 CONFIRMED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:has |have )?(?:since )?confirmed\b", re.IGNORECASE)
-# A sentence that turns to another story.
 # A sentence that refers back to the deal just stated, as its subject.
 CONTINUES = _rx(
     rf"^\s*(?:the|this|that|its|their)\s+(?:new\s+|latest\s+|expanded\s+|multi-?year\s+)?(?:{_DEAL}|expansion|"
@@ -235,6 +234,7 @@ PART_OF = re.compile(
 )
 CONTEXT_CHARS = 20_000  # of an article's text, searched for the context words of gated names
 CEILING = re.compile(r"[^;()]{0,50}?\b(?:up to|as much as|as high as|rising to)\s*\Z", re.IGNORECASE)
+# A sentence that turns to another story.
 ASIDE = _rx(r"\bseparately\b", r"^\s*(?:meanwhile|elsewhere|in other news|also on \w+day)\b")
 # Capacity without a figure is an event only when a new site or region is opened or planned.
 NEW_SITE = _rx(
@@ -294,8 +294,9 @@ def detect_events(
         return []
     verdicts = judge([title, *(s.text for s in opening)], title) if judge else [None] * (len(opening) + 1)
     document = f"{title}\n{text[:CONTEXT_CHARS]}"
-    headline_orgs = {m.name for m in orgs.find(title, document)}
-    article = _Article(title, document, orgs, recognizer, _subject(orgs.find(title, document), title))
+    in_title = orgs.find(title, document)
+    headline_orgs = {m.name for m in in_title}
+    article = _Article(title, document, orgs, recognizer, _subject(in_title, title))
     published_day = (published or datetime.now()).date()
     day = published_day
     found: list[Candidate] = []
@@ -393,7 +394,7 @@ def _candidate(
             roles=((party, "provider"),),
         )
     if kind == "partnership":
-        more = _continuation(following[:1], published=when)
+        more = _continuation(following[:1], when)
         ordered = tuple(sorted(parties))
         return Candidate(
             "partnership",
@@ -440,11 +441,11 @@ def _categories(mentions: Sequence[OrgMention | FoundOrg], orgs: OrganizationInd
     return out
 
 
-def _continuation(following: Sequence[Sentence], published: date) -> str:
+def _continuation(following: Sequence[Sentence], day: date) -> str:
     """The next sentence when it goes on about the same deal ("The expansion is expected to bring well
     over a gigawatt online", "The companies put the value at..."), without background or an earlier
     time; else "". Its figures fill those the event's own sentence lacks."""
-    if not following or not CONTINUES.match(following[0].text) or _recalls_past(following[0].text, published):
+    if not following or not CONTINUES.match(following[0].text) or _recalls_past(following[0].text, day):
         return ""
     return BACKGROUND.sub(" ", following[0].text)
 
