@@ -29,14 +29,13 @@ def money(usd: float) -> str:
 
 
 def _sizes(facts: EventFacts) -> list[str]:
-    """Capacity figures: 1.2 GW, 300 MW, 100,000 GPUs."""
-    power = facts.capacity_mw
-    return [
-        (f"{power / 1000:,.1f}".removesuffix(".0") + " GW" if power >= 1000 else f"{power:,.0f} MW")
-        if power
-        else "",
-        f"{facts.gpus:,} GPUs" if facts.gpus else "",
-    ]
+    """Capacity figures stated: 1.2 GW, 300 MW, 100,000 GPUs."""
+    power, out = facts.capacity_mw, []
+    if power:
+        out.append(f"{power / 1000:,.1f}".removesuffix(".0") + " GW" if power >= 1000 else f"{power:,.0f} MW")
+    if facts.gpus:
+        out.append(f"{facts.gpus:,} GPUs")
+    return out
 
 
 def _joined(names: Sequence[str]) -> str:
@@ -52,7 +51,7 @@ def _pricing(facts: EventFacts) -> str:
 
 
 def _capacity(facts: EventFacts) -> str:
-    sizes = [s for s in _sizes(facts) if s]
+    sizes = _sizes(facts)
     what = f"{' and '.join(sizes)} of capacity" if sizes else "new capacity"
     money_part = f" ({money(facts.amount_usd)})" if facts.amount_usd else ""
     return f"{_joined(facts.parties)} adds {what}{money_part}"
@@ -66,10 +65,10 @@ def _partnership(facts: EventFacts, term: str | None) -> str:
     customer, provider, investor = (by_role[r][0] if len(by_role[r]) == 1 else None for r in by_role)
     others = [p for p in facts.parties if p not in (customer, provider, investor)]
     size = ", ".join(
-        [money(facts.amount_usd) if facts.amount_usd else ""]
+        ([money(facts.amount_usd)] if facts.amount_usd else [])
         + ([f"{facts.duration_years:g}-year"] if facts.duration_years else [])
-    ).strip(", ")
-    extra = ", ".join(s for s in _sizes(facts) if s)
+    )
+    extra = ", ".join(_sizes(facts))
     tail = f" ({extra})" if extra else ""
     if customer and provider and term:
         terms = f" ({', '.join(s for s in [size, extra] if s)})" if size or extra else ""
