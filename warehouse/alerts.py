@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from warehouse.engine import chunks
 from warehouse.schema import Alert, Event, EventOverride
 
 PENDING, SENDING, DELIVERED, FAILED = "pending", "sending", "delivered", "failed"
@@ -22,11 +23,8 @@ OUTSTANDING = (PENDING, SENDING, FAILED)  # what delivery still has to try
 def alerted(session: Session, event_ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
     """For each event, the rules that already alerted on it and the impact level they saw."""
     out: dict[str, dict[str, str | None]] = {}
-    for start in range(0, len(event_ids), 500):
-        rows = session.exec(
-            select(Alert).where(col(Alert.event_id).in_(list(event_ids[start : start + 500])))
-        ).all()
-        for alert in rows:
+    for part in chunks(event_ids):
+        for alert in session.exec(select(Alert).where(col(Alert.event_id).in_(part))).all():
             out.setdefault(alert.event_id, {})[alert.rule] = alert.impact_level
     return out
 
@@ -89,20 +87,16 @@ def mark_many(
 def alerts_by_id(session: Session, alert_ids: Sequence[int]) -> list[Alert]:
     """These alerts, in id order."""
     found: list[Alert] = []
-    for start in range(0, len(alert_ids), 500):
-        found += session.exec(
-            select(Alert).where(col(Alert.id).in_(list(alert_ids[start : start + 500])))
-        ).all()
+    for part in chunks(alert_ids):
+        found += session.exec(select(Alert).where(col(Alert.id).in_(part))).all()
     return sorted(found, key=lambda a: a.id or 0)
 
 
 def events_by_id(session: Session, event_ids: Sequence[str]) -> list[Event]:
     """These events (those that exist), in the order given."""
     found: dict[str, Event] = {}
-    for start in range(0, len(event_ids), 500):
-        for event in session.exec(
-            select(Event).where(col(Event.id).in_(list(event_ids[start : start + 500])))
-        ):
+    for part in chunks(event_ids):
+        for event in session.exec(select(Event).where(col(Event.id).in_(part))):
             found[event.id] = event
     return [found[i] for i in event_ids if i in found]
 
@@ -115,15 +109,8 @@ def _dismissed() -> Any:
 def dismissed_among(session: Session, event_ids: Sequence[str]) -> set[str]:
     """Which of these events an analyst dismissed: alert rules skip them."""
     found: set[str] = set()
-    for start in range(0, len(event_ids), 500):
-        found.update(
-            session.exec(
-                select(EventOverride.event_id).where(
-                    col(EventOverride.dismissed).is_(True),
-                    col(EventOverride.event_id).in_(list(event_ids[start : start + 500])),
-                )
-            ).all()
-        )
+    for part in chunks(event_ids):
+        found.update(session.exec(_dismissed().where(col(EventOverride.event_id).in_(part))).all())
     return found
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +20,15 @@ from warehouse import schema  # noqa: F401  (registers the tables)
 from warehouse.migrate import upgrade
 
 T = TypeVar("T")
+
+
+IN_LIST = 500  # values in one SQL "IN (...)": far below SQLite's and PostgreSQL's parameter limits
+
+
+def chunks(values: Sequence[T], size: int = IN_LIST) -> Iterator[list[T]]:
+    """`values` a slice at a time, for queries with an "IN (...)" list."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
 
 
 def masked(url: str) -> str:
