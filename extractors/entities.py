@@ -291,7 +291,8 @@ def _trie_regex(keys: Iterable[str]) -> str:
 
 
 def _phrase_regex(words: Iterable[str]) -> re.Pattern[str]:
-    pattern = _trie_regex(sorted({_key(word) for word in words}))
+    """Any of `words`, whole words, any case; a space in a phrase also matches a hyphen ("data-centre")."""
+    pattern = _trie_regex(sorted({_key(word) for word in words})).replace(r"\s+", r"[\s-]+")
     return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
 
 

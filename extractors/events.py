@@ -57,7 +57,7 @@ class Verdict(NamedTuple):
 MARKET_CATEGORIES = {"hyperscale_cloud", "gpu_cloud", "ai_lab", "chip_maker", "data_center_operator"}
 MARKET = re.compile(
     r"\b(?:GPUs?|TPUs?|accelerators?|(?:AI )?chips?|semiconductors?|data[- ]?cent(?:er|re)s?|cloud|compute|computing|"
-    r"AI|artificial intelligence|inference|training|megawatts?|gigawatts?|MW|GW|servers?|supercomputers?|"
+    r"AI|artificial intelligence|inference|training|servers?|supercomputers?|"
     r"clusters?|hyperscal\w*|models?|LLMs?|neoclouds?|colocation)\b"
 )
 
@@ -68,7 +68,7 @@ DATELINE = re.compile(
 REPORTER_AFTER = re.compile(
     r"\s*,?\s*(?:first |has |had |also )?(?:reported|reports|wrote|writes|said, citing|cited)\b"
 )
-REPORTER_BEFORE = re.compile(r"\baccording to (?:the )?$|\b(?:told|to) $", re.I)
+REPORTER_BEFORE = re.compile(r"\baccording to (?:the )?$|\btold $|\b(?:said|spoke|talked|confirmed) to $", re.I)
 
 
 class SentenceJudge(Protocol):
@@ -148,7 +148,7 @@ CAPACITY = _rx(
     r"add(?:s|ed|ing)?|bring(?:s|ing)?|brought|switch(?:es|ed)? on|turn(?:s|ed)? on|complet(?:e|es|ed)|"
     rf"finish(?:es|ed)?|order(?:s|ed)?|deploy(?:s|ed|ing)?|invest(?:s|ed|ing)?|spend(?:s|ing)?|spent)\b{_C}{{0,100}}?"
     r"\b(?:data ?cent(?:er|re)s?|campus(?:es)?|clusters?|supercomputers?|regions?|facilit(?:y|ies)|"
-    r"gigawatts?|megawatts?|\d+(?:\.\d+)?\s?[gm]w|capacity|gpus|accelerators|tpus|chips)\b",
+    r"gigawatts?|megawatts?|\d+(?:\.\d+)?\s?[gm]w|capacity|gpus|accelerators|tpus|chips|(?:cloud|ai|compute) infrastructure)\b",
     r"\b(?:come|comes|came|coming|go|goes|went|brought|bring\w*|be|is|are)\s+online\b",
     r"\b(?:clusters?|supercomputers?|data ?cent(?:er|re)s?|campus(?:es)?)\b[^.;]{0,60}?\b(?:now )?(?:runs?|running|"
     r"has|have|hosts?|houses?|holds?|operates?|contains?)\b",
@@ -223,7 +223,9 @@ CONFIRMED = re.compile(r"(?<!not )(?<!n't )(?<!never )\b(?:has |have )?(?:since 
 # A sentence that refers back to the deal just stated, as its subject.
 CONTINUES = _rx(
     rf"^\s*(?:the|this|that|its|their)\s+(?:new\s+|latest\s+|expanded\s+|multi-?year\s+)?(?:{_DEAL}|expansion|"
-    r"extension|capacity|companies|two companies|two|firms|partners)\b",
+    r"extension|capacity|companies|two companies|two|firms|partners|plant|reactor|project|facility|campus)\b",
+    rf"^\s*(?:[A-Z][\w.&-]*\s+){{1,3}}(?:said|says|expects|estimated|put|puts|valued)\s+(?:that\s+)?the\s+"
+    rf"(?:new\s+|expanded\s+)?(?:{_DEAL})\b",
     rf"^\s*(?:under|as part of|through)\s+the\s+(?:{_DEAL})\b",
     r"^\s*(?:it|they)\s+(?:is|are|will|would|includes?|covers?|calls?|runs?|spans?|brings?)\b",
 )
@@ -234,6 +236,11 @@ PART_OF = re.compile(
 )
 CONTEXT_CHARS = 20_000  # of an article's text, searched for the context words of gated names
 CEILING = re.compile(r"[^;()]{0,50}?\b(?:up to|as much as|as high as|rising to)\s*\Z", re.IGNORECASE)
+# A party denying a deal or a report of one: no event ("denied reports about a cloud contract").
+DENIAL = _rx(
+    r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:es|ed)?|refut(?:e|es|ed)|rebuff(?:s|ed)?)\s+(?:\w+\s+){0,3}?"
+    r"(?:reports?|claims?|speculation|rumou?rs?|suggestions?|that)\b",
+)
 # A sentence that turns to another story.
 ASIDE = _rx(r"\bseparately\b", r"^\s*(?:meanwhile|elsewhere|in other news|also on \w+day)\b")
 # Capacity without a figure is an event only when a new site or region is opened or planned.
@@ -300,7 +307,7 @@ def detect_events(
     published_day = (published or datetime.now()).date()
     day = published_day
     found: list[Candidate] = []
-    anchored = False
+    anchored = denied = False
     for position, sentence in enumerate(opening):
         verdict = verdicts[position + 1]
         anchored = anchored or bool(ANCHOR.search(sentence.text))
@@ -308,15 +315,18 @@ def detect_events(
         learned = _says(verdict) is not None
         if not (anchored or learned or OWN_ANCHOR.search(sentence.text)) or ASIDE.search(sentence.text):
             continue
+        if DENIAL.search(sentence.text):
+            denied = True  # nor is the headline of a denial an event ("X: no contract with Y")
+            continue
         candidate = _candidate(sentence, article, day, opening[position + 1 : position + 3], verdict)
-        if candidate is None or (headline_orgs and not headline_orgs & set(candidate.parties)):
+        if candidate is None or not article.headlines(candidate.parties, headline_orgs):
             continue
         if sentence.paragraph >= LEDE_PARAGRAPHS and (
             not _uncovered(candidate, headline_orgs, found) or _recalls_past(sentence.text, published_day)
         ):
             continue  # past the lede proper: only a new event the headline names and nothing covers yet
         found = _add(found, candidate)
-    if not found:  # a headline that states the event the lede only describes ("the chipmaker")
+    if not found and not denied:  # a headline that states the event the lede only describes ("the chipmaker")
         candidate = _candidate(Sentence(title, -1, -1), article, day, opening[:2], verdicts[0])
         found = [candidate] if candidate is not None else []
     return _without_deal_capacity(found)
@@ -357,6 +367,15 @@ class _Article:
     recognizer: OrgRecognizer | None
     fallback: str | None  # the headline's first organization: a one-party event's party if none else
 
+    def headlines(self, parties: Sequence[str], listed: set[str]) -> bool:
+        """Whether the headline names one of `parties`, or names no organization the list knows (its
+        `listed` names); with a recognizer, the headline's unknown organizations count too."""
+        if not listed or listed & set(parties):
+            return True
+        return self.recognizer is not None and bool(
+            {m.name for m in self.recognizer.find(self.title, self.document)} & set(parties)
+        )
+
 
 def _candidate(
     sentence: Sentence, article: _Article, when: date, following: list[Sentence], verdict: Verdict | None
@@ -378,7 +397,7 @@ def _candidate(
     status = _status(sentence.text + " " + title, verdict)
     kind = _kind(clause, len(parties), _says(verdict))
     if kind == "pricing":
-        party = _lead(parties, orgs) or fallback
+        party = next(iter(parties), fallback)  # a one-party event's party: the first named
         if party is None:
             return None
         percent = next((p.value for p in find_percents(clause) if 0 < p.value <= 100), None)
@@ -411,12 +430,14 @@ def _candidate(
             duration_years=_duration(clause) or _duration(more),
         )
     if kind == "capacity":
-        party = _lead(parties, orgs) or fallback
+        party = next(iter(parties), fallback)  # a one-party event's party: the first named
         if party is None:
             return None
         gpus = _gpus(clause)
         capacity = _site_capacity(clause, " ".join(BACKGROUND.sub(" ", s.text) for s in following))
-        if capacity is None and gpus is None and not NEW_SITE.search(clause):
+        # "to invest ¥2.26 trillion in cloud infrastructure": money alone, when the judge says capacity
+        invested = _says(verdict) == "capacity" and bool(find_money(clause))
+        if capacity is None and gpus is None and not NEW_SITE.search(clause) and not invested:
             return None
         return Candidate(
             "capacity",
@@ -458,12 +479,13 @@ def _blank_dateline(text: str) -> str:
 
 
 def _acting(mentions: Sequence[FoundOrg], text: str) -> list[FoundOrg]:
-    """The organizations that can be parties: with two the list knows, those alone (other names in
-    such a sentence are products, places or publications far more often than a third party); else
-    the known and the unknown ones that are no publication quoted ("The Information reported")."""
+    """The organizations that can be parties: with two the list knows, those and the unknown ones the
+    text describes as companies ("Ardent Models, a Seattle start-up"; other names in such a sentence
+    are products, places or publications far more often than a third party); else the known and the
+    unknown ones that are no publication quoted ("The Information reported")."""
     known = [m for m in mentions if m.known]
-    if len({m.name for m in known}) >= 2:
-        return known
+    if len({m.name for m in known if not _product_maker(m, text)}) >= 2:
+        return [m for m in mentions if m.known or m.category is not None]
     return [
         m
         for m in mentions
@@ -474,11 +496,6 @@ def _acting(mentions: Sequence[FoundOrg], text: str) -> list[FoundOrg]:
             and not REPORTER_BEFORE.search(text, max(0, m.start - 20), m.start)
         )
     ]
-
-
-def _lead(parties: list[str], orgs: OrganizationIndex) -> str | None:
-    """The party of a one-party event (capacity, pricing): the first the list knows, else the first."""
-    return next((p for p in parties if orgs.resolve(p) is not None), parties[0] if parties else None)
 
 
 def _in_market(mentions: Sequence[OrgMention | FoundOrg], parties: list[str], text: str) -> bool:
@@ -497,14 +514,20 @@ def _parties(mentions: Sequence[OrgMention | FoundOrg], text: str) -> list[str]:
     rents out is a party."""
     names: list[str] = []
     for mention in mentions:
-        renter = isinstance(mention, FoundOrg) and mention.cloud_provider  # "use of Google Cloud's TPUs"
-        if MODIFIER_AFTER.match(text[mention.end : mention.end + 40]) and not renter:
+        if _product_maker(mention, text):
             continue
         if mention.name not in names:
             names.append(mention.name)
     unknown = {m.name for m in mentions if isinstance(m, FoundOrg) and not m.known}
     # "Kestrel Compute ..., Kestrel confirmed": a short form of a longer name is the same organization
     return [n for n in names if not (n in unknown and any(o.startswith(n + " ") for o in names))]
+
+
+def _product_maker(mention: OrgMention | FoundOrg, text: str) -> bool:
+    """Whether a mention names a maker for its product ("Nvidia GPUs", "AMD's chips"), not a party; a
+    cloud named for the chips it rents out ("use of Google Cloud's TPUs") is a party."""
+    renter = isinstance(mention, FoundOrg) and mention.cloud_provider
+    return bool(MODIFIER_AFTER.match(text[mention.end : mention.end + 40])) and not renter
 
 
 def _subject(mentions: list[OrgMention], text: str) -> str | None:

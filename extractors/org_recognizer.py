@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractors.entities import CLOUD_CATEGORIES, OrganizationIndex
+from extractors.places import is_place
 
 if TYPE_CHECKING:  # spaCy is imported lazily, on first use
     from spacy.language import Language
@@ -498,7 +499,9 @@ class OrgRecognizer:
                 and _THE_BEFORE_RE.search(text, max(0, cand.start - 5), cand.start)
             ):
                 continue  # "the iPhone", "the Stargate site": one word after "the" is rarely a company
-            category = self._describe(text, cand.start, cand.end)
+            category = self._describe(text, cand.start, cand.end) or _tail_category(name)
+            if category is None and is_place(name) and not _TRAILING_LEGAL_RE.search(surface):
+                continue  # "Nilgiri Cloud from Chennai", "BENGALURU, Jan 7 -": a place, unless called a company
             found.append(
                 FoundOrg(name, cand.start, cand.end, surface, False, category, category in CLOUD_CATEGORIES)
             )
@@ -518,6 +521,8 @@ class OrgRecognizer:
                 continue  # the ruler's list names are found by the list itself
             pieces: list[list[Token]] = [[]]
             for token in ent:
+                if _verb_in_title(token):
+                    break  # "Bitfrost Mining Announces Transition": a headline's verb ends the name
                 pieces[-1].append(token)
                 if token.text in LEGAL_SUFFIXES:
                     pieces.append([])
@@ -629,6 +634,8 @@ def _is_cued(
         return "strong"
     if _ORG_BEFORE_RE.search(text, max(0, start - 40), start):
         return "strong"
+    if len(run) >= 2 and run[-1].text in _NAME_TAILS and not _title_case(doc):
+        return "weak"  # "Seorak Cloud", "Hanbit Telecom" (NER often reads such names as people)
     shaped = any(_company_shaped(t.text) for t in run)
     rel = after is not None and after.group("rel") is not None and describe_category(after.group("rel"))
     if rel and label not in _PLACE_LABELS:
@@ -649,6 +656,33 @@ def _is_cued(
     ):
         return "weak"  # "Data4 will build", "TeraWulf" read as a date
     return None
+
+
+# Last words of company names: a capitalised name ending in one is an organization's.
+_NAME_TAILS = _words(
+    "Cloud Clouds Neocloud Compute Computing Telecom Telekom Telecommunications Communications Networks Labs Lab "
+    "Models Energy Energia Energie Power Renewables Renovables Utilities Electric Digital Data Datacenters "
+    "Rechenzentren Mining Miners Holdings Group Bank Capital Partners Ventures Investments Technologies "
+    "Technology Systems Semiconductor Semiconductors Robotics Infrastructure Solutions Software Industries "
+    "Intelligence Hyperscale Foundry"
+)
+
+
+def _tail_category(name: str) -> str | None:
+    """The category a name's last word gives ("Seorak Cloud": a GPU cloud, "Tessellate Labs": a lab)."""
+    words = name.split()
+    return describe_category(words[-1].lower()) if len(words) >= 2 and words[-1] in _NAME_TAILS else None
+
+
+def _verb_in_title(token: Token) -> bool:
+    """A capitalised corporate verb ("Announces", "Signs"): a headline's, never part of a name."""
+    return token.text[:1].isupper() and token.lower_ in _CORPORATE_VERBS and token.lower_ != "partners"
+
+
+def _title_case(doc: Doc) -> bool:
+    """Whether the text is written in Title Case (a headline), where capitals mark no name."""
+    words = [t for t in doc if t.is_alpha and len(t.text) > 3]
+    return len(words) >= 4 and sum(t.text[0].isupper() for t in words) >= 0.85 * len(words)
 
 
 def _has_alnum(word: str) -> bool:
@@ -700,7 +734,9 @@ def _runs(doc: Doc) -> list[list[Token]]:
         current.clear()
 
     for token in doc:
-        if _name_like(token) or (
+        if _verb_in_title(token):
+            close()
+        elif _name_like(token) or (
             current and token.text == "&" and token.i + 1 < len(doc) and _name_like(doc[token.i + 1])
         ):
             current.append(token)

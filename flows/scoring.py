@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ConfigError
+from extractors.entities import OrganizationIndex
 from extractors.scoring import score
 from flows.settings import Settings
 from warehouse.alerts import alerts_json
@@ -22,7 +23,11 @@ def score_timeline(
     `gold.jsonl`; the new-cloud-deal alerts (the warehouse's, or an `alerts --format json` file)
     against the gold cloud deals; and, when an `articles.jsonl` lies beside the gold file, the events
     found on pages that hold none."""
-    expected = _json_lines(gold)
+    orgs = settings.organization_index()
+    expected = [  # the gold's names as the list writes them ("Alibaba Cloud" is Alibaba's)
+        {**event, "parties": sorted({_named(orgs, p) for p in event.get("parties", [])})}
+        for event in _json_lines(gold)
+    ]
     if saved is not None:
         predicted = _json(saved, "a `timeline --format json` file")
         alerts = _json(saved_alerts, "an `alerts --format json` file") if saved_alerts else None
@@ -36,6 +41,11 @@ def score_timeline(
         else None
     )
     return score(predicted, expected, alerts, distractors).to_dict()
+
+
+def _named(orgs: OrganizationIndex, name: str) -> str:
+    org = orgs.resolve(name)
+    return org.name if org is not None else name
 
 
 def _json(path: Path, what: str) -> Any:

@@ -109,3 +109,66 @@ def test_a_deal_with_capacity_figures_is_a_partnership_and_the_next_sentence_can
         300.0,
     )
     assert dict(event.roles) == {"Google": "provider", "Quillon Labs": "customer"}
+
+
+def test_a_money_only_investment_plan_is_a_capacity_event(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Oracle to invest 1.2 trillion won in Korean cloud infrastructure"
+    body = (
+        "SEOUL, June 3 - Oracle will invest 1.2 trillion won in cloud infrastructure in South Korea over "
+        "the next five years, the company said on Tuesday, adding a second region near Busan."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, event.parties, event.amount_usd) == ("capacity", ("Oracle",), None)
+
+
+def test_a_place_in_a_dateline_or_after_a_company_is_no_party(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Marlowe Cloud rents 4,000 GPUs to Quillfeather Labs"
+    body = (
+        "MUMBAI, June 3 - Marlowe Cloud from Pune will rent 4,000 Nvidia GPUs to Quillfeather Labs under a "
+        "two-year agreement, the companies said on Tuesday."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, event.parties, event.gpus, event.duration_years) == (
+        "partnership",
+        ("Marlowe Cloud", "Quillfeather Labs"),
+        4000,
+        2.0,
+    )
+
+
+def test_a_one_party_event_belongs_to_the_company_named_first(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Marlowe Cloud cuts GPU rental prices by 20%"
+    body = "Marlowe Cloud lowered the price of its on-demand GPU rentals by 20% on Tuesday, citing new AMD supply."
+    [event] = events(tools, title, body)
+    assert (event.type, event.parties, event.price_change_pct) == ("pricing", ("Marlowe Cloud",), -20.0)
+
+
+def test_a_denial_and_its_headline_are_no_event(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Quillfeather Labs: no cloud contract with Oracle"
+    body = (
+        "Quillfeather Labs denied reports of a cloud contract with Oracle on Tuesday. "
+        '"We have signed nothing," a spokesman said.'
+    )
+    assert events(tools, title, body) == []
+
+
+def test_a_deal_named_by_two_listed_companies_keeps_a_described_third(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    title = "Quillfeather Labs signs $700 million deal with Lambda"
+    body = (
+        "Quillfeather Labs, a Toronto start-up that builds coding models, has signed a $700 million "
+        "agreement with GPU cloud Lambda, the company said on Tuesday."
+    )
+    [event] = events(tools, title, body)
+    assert set(event.parties) == {"Quillfeather Labs", "Lambda"} and event.amount_usd == 700e6
+
+
+def test_the_next_sentence_about_the_plant_sizes_a_power_deal(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Microsoft signs 15-year power deal with Harrowgate Energy"
+    body = (
+        "Harrowgate Energy, a Scottish utility, signed a 15-year power purchase agreement with Microsoft, the "
+        "companies said on Tuesday. The plant is expected to supply about 240 megawatts from 2027."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, event.capacity_mw, event.duration_years) == ("partnership", 240.0, 15.0)

@@ -244,6 +244,32 @@ def test_filters_are_by_shape_not_by_word(recognizer: OrgRecognizer) -> None:
     assert unknown(recognizer, text) == {"Vexa Cloud": "gpu_cloud"}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a capitalised name ending in a company word is a company, with the category that word gives
+        (
+            "Tarn Telecom will rent 3,000 GPUs from Verlaine Cloud.",
+            {"Tarn Telecom": None, "Verlaine Cloud": "gpu_cloud"},
+        ),
+        ("Ostric Labs trains its models on rented chips.", {"Ostric Labs": "ai_lab"}),
+        # places: in a dateline, after "from", before "data centre"; unless the text calls one a company
+        ("PUNE, June 3 - Verlaine Cloud from Chennai signed a lease.", {"Verlaine Cloud": "gpu_cloud"}),
+        ("Google signs a solar deal for its Santiago data centre.", {}),
+        ("Arcadia, a data-center developer, signed a lease.", {"Arcadia": "data_center_operator"}),
+    ],
+)
+def test_name_shapes_places_and_headlines(
+    recognizer: OrgRecognizer, text: str, expected: dict[str, str | None]
+) -> None:
+    assert unknown(recognizer, text) == expected
+
+
+def test_a_headline_verb_ends_a_name(recognizer: OrgRecognizer) -> None:
+    found = unknown(recognizer, "Bitfrost Mining Announces Transition to AI Cloud; Orders 12,000 GPUs")
+    assert found and not any("Announces" in name or "Transition" in name for name in found), found
+
+
 def test_describe_category_reads_the_head_first() -> None:
     assert describe_category("an investor in AI startups") == "investor"
     assert describe_category("a maker of AI chips") == "chip_maker"

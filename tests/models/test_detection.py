@@ -110,7 +110,8 @@ def test_a_pipeline_of_another_shape_is_run_as_it_is() -> None:
 
     from models.detection import SentenceDetector, _texts
 
-    sentences = load_corpus()[:400]
+    # one writer's file: its events hold all three statuses, so the status model keeps its usual shape
+    sentences = [s for s in load_corpus() if s.article.startswith("wire-trade")][:400]
     plain = Pipeline(
         [("select", FunctionTransformer(_texts)), ("tfidf", TfidfVectorizer()), ("lr", LogisticRegression())]
     )
