@@ -2,7 +2,8 @@
 
 Two mentions are the same event when they have the same type, their party sets overlap
 (Jaccard ≥ 0.5), their dates are at most `WINDOW_DAYS` apart, their headline sums do not
-conflict (a later expansion of the same parties' deal states a different sum, or comes months later),
+conflict unless both are of the same day or the next (a later expansion of the same parties' deal
+states a different sum, or comes months later; stories of one day pick different sums of one deal),
 and both or neither report talks (talks, then the deal they led to, are two events: guide §1).
 An event's id is fixed by its first mention, so re-running never renumbers or splits it.
 """
@@ -52,7 +53,9 @@ def same_event(candidate: Candidate, event: EventFacts) -> bool:
         candidate.type == event.type
         and jaccard(candidate.parties, event.parties) >= 0.5
         and abs((candidate.date - event.date).days) <= WINDOW_DAYS
-        and not _conflict(candidate.amount_usd, event.amount_usd)
+        and not (
+            _conflict(candidate.amount_usd, event.amount_usd) and abs((candidate.date - event.date).days) > 1
+        )
         and (candidate.status == "in_talks") == (event.status == "in_talks")
     )
 

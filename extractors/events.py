@@ -41,6 +41,7 @@ from extractors.sentences import Sentence, lede
 MIN_DEAL_USD = 1_000_000
 NO_EVENT = "none"
 ACCEPT = 0.6  # the judge's confidence that makes a sentence an event of its type without a pattern
+HEADLINE_ACCEPT = 0.75  # ... that makes a headline no lede sentence supports an event (patterns aside)
 VETO = 0.9  # ... that it states no event, which drops it even when a pattern matches
 STATUS_CONFIDENCE = 0.7  # ... in a status other than `announced`, when the patterns see no cue
 
@@ -64,11 +65,16 @@ MARKET = re.compile(
 
 DATELINE = re.compile(
     r"\s*[A-Z][^a-z\n]{0,60}?(?:,[^\n-]{1,40}?)?--\s*\(?[^()\n]{0,40}\)?\s*--[^\n-]{0,40}?--\s*"
+    # a wire's "FRANKFURT AM MAIN, Feb 11 (Wire) -", "MONTREAL, Quebec -", "SEOUL -"
+    r"|\s*[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?(?:\s*\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+"
 )
 REPORTER_AFTER = re.compile(
     r"\s*,?\s*(?:first |has |had |also )?(?:reported|reports|wrote|writes|said, citing|cited)\b"
 )
-REPORTER_BEFORE = re.compile(r"\baccording to (?:the )?$|\btold $|\b(?:said|spoke|talked|confirmed) to $", re.I)
+REPORTER_BEFORE = re.compile(
+    r"\baccording to (?:the )?$|\btold $|\b(?:said|spoke|talked|confirmed) to $", re.I
+)
 
 
 class SentenceJudge(Protocol):
@@ -327,7 +333,8 @@ def detect_events(
             continue  # past the lede proper: only a new event the headline names and nothing covers yet
         found = _add(found, candidate)
     if not found and not denied:  # a headline that states the event the lede only describes ("the chipmaker")
-        candidate = _candidate(Sentence(title, -1, -1), article, day, opening[:2], verdicts[0])
+        headline = verdicts[0] if verdicts[0] is None or verdicts[0].confidence >= HEADLINE_ACCEPT else None
+        candidate = _candidate(Sentence(title, -1, -1), article, day, opening[:2], headline)
         found = [candidate] if candidate is not None else []
     return _without_deal_capacity(found)
 

@@ -668,10 +668,21 @@ _NAME_TAILS = _words(
 )
 
 
+_TAIL_CATEGORIES = {
+    **dict.fromkeys(("cloud", "clouds", "neocloud", "compute", "computing"), "gpu_cloud"),
+    **dict.fromkeys(("labs", "lab", "models", "intelligence"), "ai_lab"),
+    **dict.fromkeys(("semiconductor", "semiconductors", "foundry"), "chip_maker"),
+    **dict.fromkeys(
+        ("datacenters", "rechenzentren", "hyperscale", "mining", "miners"), "data_center_operator"
+    ),
+}
+
+
 def _tail_category(name: str) -> str | None:
-    """The category a name's last word gives ("Seorak Cloud": a GPU cloud, "Tessellate Labs": a lab)."""
+    """The category a name's last word gives ("Seorak Cloud", "Kurogane Compute": GPU clouds;
+    "Tessellate Labs": a lab)."""
     words = name.split()
-    return describe_category(words[-1].lower()) if len(words) >= 2 and words[-1] in _NAME_TAILS else None
+    return _TAIL_CATEGORIES.get(words[-1].lower()) if len(words) >= 2 and words[-1] in _NAME_TAILS else None
 
 
 def _verb_in_title(token: Token) -> bool:

@@ -4,6 +4,7 @@ read as a place, not as an unknown organization, unless the text says it is a co
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 
 MIN_CITY_POPULATION = 50_000  # smaller towns share their names with companies more often than not
@@ -20,9 +21,16 @@ def _places() -> frozenset[str]:
     for city in cache_.get_cities().values():
         if city["population"] >= MIN_CITY_POPULATION:
             names.add(city["name"])
-    return frozenset(name.casefold() for name in names)
+    return frozenset(_key(name) for name in names)
+
+
+def _key(name: str) -> str:
+    """Case and accents folded ("MONTREAL" and "Montréal" are one place)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def is_place(name: str) -> bool:
-    """Whether `name` (any case) is a country, a US state, a continent or a city of 50,000 or more."""
-    return name.casefold() in _places()
+    """Whether `name` (any case or accents) is a country, a US state, a continent or a city of 50,000
+    or more."""
+    return _key(name) in _places()
