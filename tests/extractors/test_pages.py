@@ -396,3 +396,38 @@ def test_parse_article_never_raises(data: str | bytes) -> None:
     article = parse_article(data, "https://example.com/a")
     assert isinstance(article.text, str)
     assert article.published is None or article.published.tzinfo == UTC
+
+
+def test_short_article_before_a_longer_rail_of_teasers() -> None:
+    """A two-paragraph story after its <h1>, then a longer rail of opinion teasers: the text is the story
+    (trafilatura's readability fallback took the rail), without the byline/date row above it."""
+    columns = [
+        "WHY is it that ideas and philosophies that are patently absurd capture people's imagination so fast?",
+        "THE good thing about flat-pack furniture is that it is cheap. The bad thing is the whole assembly.",
+        "IT was said that the former leader moved to the left after losing office, but he never changed.",
+        "IT is nice to think this country is a player on the world stage but, really, we are not at all.",
+        "THE trouble with long weekends is that they always end on a Monday, and Mondays are the worst.",
+        "EVERY winter the same argument about daylight saving returns, and every winter nobody changes a thing.",
+        "SCHOOL holidays are a test of patience for parents who work, and a test of budgets for everyone else.",
+        "THE city's trams are older than most of their passengers, and it shows on every single cold morning.",
+    ]
+    teasers = "".join(
+        f"""<div class="story-block"><h4 class="heading"><a href="/opinion/{i}">Column {i}</a></h4>
+        <p class="standfirst">WRITER {i} {line}</p></div>"""
+        for i, line in enumerate(columns)
+    )
+    html = f"""<!doctype html><html><head><title>Acme signs solar deal for data centre | The Daily</title></head>
+    <body><div id="page"><div id="story"><div class="story-header">
+        <h1 class="heading">Acme signs solar deal for data centre</h1>
+        <ul><li>by: <cite>Jo Writer</cite></li><li>From: The Daily</li><li>November 27, 2024</li></ul></div>
+      <div class="story-body"><p><strong>Acme has signed a 10-year power purchase agreement with Sunco for 150
+        megawatts of solar capacity to supply its data centre near Santiago, the companies said.</strong></p>
+        <p>The project is due online in 2026. Terms were not disclosed.</p></div></div>
+      <div class="group"><h2 class="heading">Other columns</h2><div class="group-content">{teasers}</div></div>
+    </div></body></html>"""
+    text = parse_article(html, "https://e.com/a").text
+    assert text == (
+        "Acme has signed a 10-year power purchase agreement with Sunco for 150 megawatts of solar capacity to"
+        " supply its data centre near Santiago, the companies said."
+        "\n\nThe project is due online in 2026. Terms were not disclosed."
+    )
