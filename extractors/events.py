@@ -233,6 +233,7 @@ CONTINUES = _rx(
     rf"^\s*(?:[A-Z][\w.&-]*\s+){{1,3}}(?:said|says|expects|estimated|put|puts|valued)\s+(?:that\s+)?the\s+"
     rf"(?:new\s+|expanded\s+)?(?:{_DEAL})\b",
     rf"^\s*(?:under|as part of|through)\s+the\s+(?:{_DEAL})\b",
+    rf"^\s*(?:first\s+|initial\s+)?(?:{_DEAL}|leases?)\s+(?:for|covers?|cover|worth|valued|represents?|includes?)\b",
     r"^\s*(?:it|they)\s+(?:is|are|will|would|includes?|covers?|calls?|runs?|spans?|brings?)\b",
 )
 PART_OF = re.compile(
@@ -328,9 +329,12 @@ def detect_events(
         if candidate is None or not article.headlines(candidate.parties, headline_orgs):
             continue
         if sentence.paragraph >= LEDE_PARAGRAPHS and (
-            not _uncovered(candidate, headline_orgs, found) or _recalls_past(sentence.text, published_day)
+            _recalls_past(sentence.text, published_day)
+            or not (_uncovered(candidate, headline_orgs, found) or _restates(candidate, found))
         ):
-            continue  # past the lede proper: only a new event the headline names and nothing covers yet
+            continue  # past the lede proper: a new event the headline names, or figures of one found
+        if sentence.paragraph >= LEDE_PARAGRAPHS and _restates(candidate, found):
+            candidate = replace(candidate, status="in_talks")  # fills in figures, never the status
         found = _add(found, candidate)
     if not found and not denied:  # a headline that states the event the lede only describes ("the chipmaker")
         headline = verdicts[0] if verdicts[0] is None or verdicts[0].confidence >= HEADLINE_ACCEPT else None
@@ -355,6 +359,12 @@ def _recalls_past(text: str, published: date) -> bool:
 def _uncovered(candidate: Candidate, headline_orgs: set[str], found: list[Candidate]) -> bool:
     covered = {party for c in found for party in c.parties}
     return bool((set(candidate.parties) & headline_orgs) - covered)
+
+
+def _restates(candidate: Candidate, found: list[Candidate]) -> bool:
+    """Whether a candidate is an event already found (same type and parties), which it can only fill in
+    (a press release's dateline lede after its headline and summary lines)."""
+    return any(c.type == candidate.type and set(c.parties) == set(candidate.parties) for c in found)
 
 
 def _without_deal_capacity(found: list[Candidate]) -> list[Candidate]:
@@ -455,6 +465,7 @@ def _candidate(
             amount_usd=_amount(clause),
             capacity_mw=capacity,
             gpus=gpus,
+            duration_years=_duration(clause),  # an investment's period ("over the next two years")
             roles=((party, "builder"),),
         )
     return None

@@ -714,6 +714,7 @@ def _descriptor_word(token: Token) -> bool:
     return (
         lower in _COMPANY_HEADS
         or lower in {"former", "french", "german", "british", "u.s.", "american"}
+        or token.ent_type_ == "NORP"  # a nationality before a name ("Korean AI", "Finnish utility")
         or (_category_of(lower) is not None)
     )
 

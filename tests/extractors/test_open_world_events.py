@@ -172,3 +172,39 @@ def test_the_next_sentence_about_the_plant_sizes_a_power_deal(tools: tuple[objec
     )
     [event] = events(tools, title, body)
     assert (event.type, event.capacity_mw, event.duration_years) == ("partnership", 240.0, 15.0)
+
+
+def test_a_later_paragraph_fills_in_the_figures_of_the_event_found(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    title = "Granite Ridge Digital signs lease with Oracle"
+    body = (
+        "Granite Ridge Digital has signed a lease with Oracle at its campus near Abilene, the company said "
+        "on Tuesday.\n\n"
+        "Shares of the developer rose 9% in early trading in New York after the announcement, their biggest "
+        "one-day gain since the company listed two years ago.\n\n"
+        "Under the lease, Granite Ridge Digital will provide Oracle with 180 MW of capacity for 12 years, "
+        "the company said in a filing."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, set(event.parties), event.capacity_mw, event.duration_years) == (
+        "partnership",
+        {"Granite Ridge Digital", "Oracle"},
+        180.0,
+        12.0,
+    )
+
+
+def test_an_investment_plan_keeps_its_period(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Microsoft to invest $2.2 billion in Vietnam cloud and AI infrastructure"
+    body = (
+        "Microsoft will invest $2.2 billion in cloud and AI infrastructure in Vietnam over the next four "
+        "years, the company said on Tuesday."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, event.parties, event.amount_usd, event.duration_years) == (
+        "capacity",
+        ("Microsoft",),
+        2.2e9,
+        4.0,
+    )
