@@ -57,7 +57,7 @@ class Verdict(NamedTuple):
 
 MARKET_CATEGORIES = {"hyperscale_cloud", "gpu_cloud", "ai_lab", "chip_maker", "data_center_operator"}
 MARKET = re.compile(
-    r"\b(?:GPUs?|TPUs?|accelerators?|(?:AI )?chips?|semiconductors?|data[- ]?cent(?:er|re)s?|cloud|compute|computing|"
+    r"\b(?:GPUs?|TPUs?|accelerators?|(?:AI )?chips?|semiconductors?|[Dd]ata[- ]?[Cc]ent(?:er|re)s?|cloud|compute|computing|"
     r"AI|artificial intelligence|inference|training|servers?|supercomputers?|"
     r"clusters?|hyperscal\w*|models?|LLMs?|neoclouds?|colocation)\b"
 )
@@ -130,6 +130,11 @@ PARTNERSHIP = _rx(
     r"\b(?:work(?:s|ed|ing)?|team(?:s|ed|ing)?) (?:together|jointly)\b",
     r"\b(?:in (?:advanced |early |exclusive |preliminary )?(?:talks|discussions|negotiations)|negotiat\w+)\s+with\b",
     rf"\binvest(?:s|ed|ing|ment)?\b{_C}{{0,60}}?\bin\b(?!\s+\d{{4}})",
+    # an acquisition or a stake bought ("will acquire 35% stake in X", "buys 35% of X", "to acquire X"; not
+    # the noun, "its acquisition of X", which recalls a past deal more often than not)
+    rf"\b(?:acquir(?:e|es|ed|ing)|buy(?:s|ing)?|bought|tak(?:e|es|ing)|took)\b{_C}{{0,40}}?"
+    r"\b(?:stake|shares|\d+(?:\.\d+)?\s?%|control|majority|minority)\s+(?:in|of)\b",
+    r"\b(?:to acquire|will acquire|agreed to acquire|agrees to acquire|to merge with|will merge with)\s+[A-Z]",
     rf"\b(?:put|puts|putting|pour(?:s|ed)?|inject(?:s|ed)?|plough(?:s|ed)?|plow(?:s|ed)?)\b{_C}{{0,40}}?\binto\b",
     r"\b(?:choos(?:e|es|ing)|chose|chosen|pick(?:s|ed)?|select(?:s|ed)?|name(?:s|d)?|tap(?:s|ped)?|appoint(?:s|ed)?|"
     rf"add(?:s|ed|ing)?)\b{_C}{{0,60}}?\bas\b{_C}{{0,40}}?\b(?:partner|provider|supplier|vendor|customer)s?\b",
@@ -198,7 +203,8 @@ REPORTED = _rx(
     r"\bperson familiar\b",
 )
 NOT_EVENT_GENRE = _rx(
-    r"^\s*(?:opinion|analysis|commentary|column|editorial|perspective|viewpoint|letters?|review)\s*[:|–—-]",
+    r"^\s*(?:opinion|analysis|commentary|column|editorial|perspective|viewpoint|letters?|review|explainer|"
+    r"explained|q&a|faq)\s*[:|–—-]",
     r"\b(?:quarterly|(?:first|second|third|fourth)[- ]quarter|q[1-4]|full-year|annual) (?:results|earnings|revenue)\b",
     r"\b(?:reports?|reported|posts?|posted) (?:\w+ ){0,3}(?:results|earnings)\b",
     r"\b(?:beats?|tops?|topped|misses|missed) (?:wall street |analysts'? )?(?:estimates|forecasts|expectations)\b",
@@ -330,9 +336,10 @@ def detect_events(
             continue
         if sentence.paragraph >= LEDE_PARAGRAPHS and (
             _recalls_past(sentence.text, published_day)
-            or not (_uncovered(candidate, headline_orgs, found) or _restates(candidate, found))
+            or not (not found or _uncovered(candidate, headline_orgs, found) or _restates(candidate, found))
         ):
-            continue  # past the lede proper: a new event the headline names, or figures of one found
+            continue  # past the lede proper (a release's headline and summary lines may fill it): the
+            # first event, a new one the headline names, or figures of one found
         if sentence.paragraph >= LEDE_PARAGRAPHS and _restates(candidate, found):
             candidate = replace(candidate, status="in_talks")  # fills in figures, never the status
         found = _add(found, candidate)

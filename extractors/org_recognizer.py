@@ -287,8 +287,10 @@ _PREMOD_STOP = _words(
 _CORPORATE_VERBS = _words(
     "said says signed signs agreed agrees announced announces will would plans planned has had is was "
     "raised raises secured secures struck inked leased leases acquired acquires bought buys sold sells "
-    "partnered partners won wins expanded expands launched launches builds built operates operated filed "
-    "files reported reports unveiled unveils landed lands closed closes completed completes"
+    "partner partnered partners team teams won wins expanded expands launched launches builds built operates operated filed "
+    "files reported reports unveiled unveils landed lands closed closes completed completes breaks opens "
+    "invests commits cuts lowers slashes taps picks selects enters begins starts deploys adds doubles takes "
+    "inks books ships supplies"
 )
 _DEAL_PREPOSITIONS = _words("with from by between to")
 _APPOSITION_RE = re.compile(
@@ -634,7 +636,12 @@ def _is_cued(
         return "strong"
     if _ORG_BEFORE_RE.search(text, max(0, start - 40), start):
         return "strong"
-    if len(run) >= 2 and run[-1].text in _NAME_TAILS and not _title_case(doc):
+    if (
+        len(run) >= 2
+        and run[-1].text in _NAME_TAILS
+        and not _title_case(doc)
+        and not (run[0].i > 0 and doc[run[0].i - 1].ent_id_)  # "Google Distributed Cloud": a product
+    ):
         return "weak"  # "Seorak Cloud", "Hanbit Telecom" (NER often reads such names as people)
     shaped = any(_company_shaped(t.text) for t in run)
     rel = after is not None and after.group("rel") is not None and describe_category(after.group("rel"))
@@ -662,7 +669,7 @@ def _is_cued(
 _NAME_TAILS = _words(
     "Cloud Clouds Neocloud Compute Computing Telecom Telekom Telecommunications Communications Networks Labs Lab "
     "Models Energy Energia Energie Power Renewables Renovables Utilities Electric Digital Data Datacenters "
-    "Rechenzentren Mining Miners Holdings Group Bank Capital Partners Ventures Investments Technologies "
+    "Rechenzentren Centers Centres Mining Miners Holdings Group Bank Capital Partners Ventures Investments Technologies "
     "Technology Systems Semiconductor Semiconductors Robotics Infrastructure Solutions Software Industries "
     "Intelligence Hyperscale Foundry"
 )
@@ -682,6 +689,8 @@ def _tail_category(name: str) -> str | None:
     """The category a name's last word gives ("Seorak Cloud", "Kurogane Compute": GPU clouds;
     "Tessellate Labs": a lab)."""
     words = name.split()
+    if len(words) >= 3 and words[-2] == "Data" and words[-1] in ("Centers", "Centres"):
+        return "data_center_operator"  # "Lakeport Data Centers"
     return _TAIL_CATEGORIES.get(words[-1].lower()) if len(words) >= 2 and words[-1] in _NAME_TAILS else None
 
 

@@ -416,7 +416,7 @@ _CHIP_TAIL = (
 )
 # "one million of Google's TPU chips": a scaled count may take "of" before its modifiers.
 _CHIPS = re.compile(
-    rf"{_NUM_START}(?P<num>{_DIGITS}|{_WORDNUM}|{_ARTICLE})(?:{_CHIP_SCALE}(?:\s+of(?=\s+[A-Z]))?)?{_CHIP_TAIL}"
+    rf"(?<![A-Za-z]-){_NUM_START}(?P<num>{_DIGITS}|{_WORDNUM}|{_ARTICLE})(?:{_CHIP_SCALE}(?:\s+of(?=\s+[A-Z]))?)?{_CHIP_TAIL}"
 )
 _CHIPS_VAGUE = re.compile(
     r"\b(?i:(?:tens|hundreds|dozens)\s+of\s+(?:thousands|millions)|(?:several|a\s+few|few|many)\s+"

@@ -208,3 +208,32 @@ def test_an_investment_plan_keeps_its_period(tools: tuple[object, OrgRecognizer]
         2.2e9,
         4.0,
     )
+
+
+def test_a_stake_bought_in_a_gpu_cloud_is_a_partnership(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Tembusu Group buys 30% of Penang GPU cloud Selasih for US$450 million"
+    body = (
+        "Tembusu Group will acquire a 30% stake in Selasih, a GPU cloud operator in Penang, for US$450 "
+        "million, the conglomerate said in a filing on Tuesday."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, set(event.parties), event.amount_usd) == (
+        "partnership",
+        {"Tembusu Group", "Selasih"},
+        450e6,
+    )
+
+
+def test_a_release_whose_first_paragraphs_repeat_its_headline_is_read_from_its_dateline_lede(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    title = "Corvane Silicon to Supply 20,000 Inference Accelerators to Tapir Cloud"
+    body = (
+        "Corvane Silicon to Supply 20,000 Inference Accelerators to Tapir Cloud\n\n"
+        "Multi-year agreement brings the cards to data centers in Lima and Arequipa\n\n"
+        "LIMA, Peru, June 3, 2025 /NewsDesk/ -- Corvane Silicon, Inc., a designer of AI inference "
+        "processors, today announced a multi-year supply agreement with Tapir Cloud S.A., under which "
+        "Corvane will deliver 20,000 accelerators to Tapir's data centers."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, set(event.parties)) == ("partnership", {"Corvane Silicon", "Tapir Cloud"})

@@ -384,3 +384,8 @@ def test_a_nationality_before_ai_leaves_no_organization_named_ai(recognizer: Org
     found = recognizer.find("Polarise, a German AI cloud provider, signed a lease with Verne for 20 MW.")
     assert [f.name for f in found] == ["Polarise", "Verne"]
     assert found[0].category == "gpu_cloud" and found[0].cloud_provider
+
+
+def test_a_product_after_a_listed_name_is_no_company(recognizer: OrgRecognizer) -> None:
+    text = "Sahelink will run Google Distributed Cloud in its data center, the telecom operator said."
+    assert "Distributed Cloud" not in unknown(recognizer, text)

@@ -449,3 +449,8 @@ def test_absurd_numbers_and_long_runs_give_well_formed_results(text: str) -> Non
 @pytest.mark.parametrize("page", sorted(PAGES.glob("*.html")), ids=lambda p: p.stem)
 def test_finders_are_well_formed_on_corpus_pages(page: Path) -> None:
     assert_well_formed(BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").get_text())
+
+
+def test_a_number_in_a_model_name_is_no_chip_count() -> None:
+    found = find_chips("it will deliver its AX-2 accelerator cards and 4,096 H200 GPUs")
+    assert [c.count for c in found] == [4096]
