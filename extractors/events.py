@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import NamedTuple, Protocol
 
 from core.vocabulary import STATUS_RANK
@@ -334,15 +335,13 @@ def detect_events(
         candidate = _candidate(sentence, article, day, opening[position + 1 : position + 3], verdict)
         if candidate is None or not article.headlines(candidate.parties, headline_orgs):
             continue
-        if sentence.paragraph >= LEDE_PARAGRAPHS and (
-            _recalls_past(sentence.text, published_day)
-            or not (not found or _uncovered(candidate, headline_orgs, found) or _restates(candidate, found))
-        ):
-            continue  # past the lede proper (a release's headline and summary lines may fill it): the
-            # first event, a new one the headline names, or figures of one found
-        if sentence.paragraph >= LEDE_PARAGRAPHS and _restates(candidate, found):
-            candidate = replace(candidate, status="in_talks")  # fills in figures, never the status
-        found = _add(found, candidate)
+        past_lede = sentence.paragraph >= LEDE_PARAGRAPHS  # (a release's headline and summary lines)
+        if past_lede and _recalls_past(sentence.text, published_day):
+            continue
+        if past_lede and _restates(candidate, found):
+            found = _add(found, candidate, fill_only=True)  # figures of the event found, never its status
+        elif not past_lede or not found or _uncovered(candidate, headline_orgs, found):
+            found = _add(found, candidate)  # past the lede: the first event, or a new one the headline names
     if not found and not denied:  # a headline that states the event the lede only describes ("the chipmaker")
         headline = verdicts[0] if verdicts[0] is None or verdicts[0].confidence >= HEADLINE_ACCEPT else None
         candidate = _candidate(Sentence(title, -1, -1), article, day, opening[:2], headline)
@@ -394,11 +393,12 @@ class _Article:
     def headlines(self, parties: Sequence[str], listed: set[str]) -> bool:
         """Whether the headline names one of `parties`, or names no organization the list knows (its
         `listed` names); with a recognizer, the headline's unknown organizations count too."""
-        if not listed or listed & set(parties):
-            return True
-        return self.recognizer is not None and bool(
-            {m.name for m in self.recognizer.find(self.title, self.document)} & set(parties)
-        )
+        return not listed or bool((listed | self._recognized_in_title) & set(parties))
+
+    @cached_property
+    def _recognized_in_title(self) -> set[str]:
+        """The headline's organizations as the recognizer reads them (once per article, when asked)."""
+        return {m.name for m in self.recognizer.find(self.title, self.document)} if self.recognizer else set()
 
 
 def _candidate(
@@ -680,8 +680,9 @@ def _resolve(match: re.Match[str], reference: date) -> date | None:
     return None
 
 
-def _add(found: list[Candidate], candidate: Candidate) -> list[Candidate]:
-    """Add a candidate, or fill in the facts of an earlier one about the same event."""
+def _add(found: list[Candidate], candidate: Candidate, fill_only: bool = False) -> list[Candidate]:
+    """Add a candidate, or fill in the facts of an earlier one about the same event (its status too,
+    unless `fill_only`)."""
     for i, earlier in enumerate(found):
         if earlier.type == candidate.type and set(earlier.parties) == set(candidate.parties):
             found[i] = replace(
@@ -691,7 +692,9 @@ def _add(found: list[Candidate], candidate: Candidate) -> list[Candidate]:
                 gpus=earlier.gpus or candidate.gpus,
                 duration_years=earlier.duration_years or candidate.duration_years,
                 price_change_pct=earlier.price_change_pct or candidate.price_change_pct,
-                status=max(earlier.status, candidate.status, key=STATUS_RANK.__getitem__),
+                status=earlier.status
+                if fill_only
+                else max(earlier.status, candidate.status, key=STATUS_RANK.__getitem__),
             )
             return found
     return [*found, candidate]
