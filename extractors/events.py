@@ -154,6 +154,14 @@ PARTNERSHIP = _rx(
     r"\b(?:revised|new|amended|updated) terms\b",
     rf"\b(?:win|wins|won|land(?:s|ed)?)\b{_C}{{0,40}}?\b(?:business|contract|deal|order|customer)s?\b",
 )
+# A seller named after the capacity it sells ("2,048 GPUs from Lagos-based Sahel Compute", "48MW at a
+# building owned by landlord Northpoint 9"): the preposition, then at most three descriptor words.
+SOURCE_BEFORE = re.compile(
+    r"\b(?:from|with|at|owned by|operated by|run by)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE
+)
+COMPUTE_OBJECT = _rx(
+    r"\b(?:gpus|accelerators|chips|servers|capacity|compute|computing|megawatts?|\d+(?:\.\d+)?\s?[gm]w)\b"
+)
 CAPACITY = _rx(
     r"\b(?:build(?:s|ing)?|built|construct(?:s|ing|ed)?|develop(?:s|ing|ed)?|open(?:s|ed|ing)?|launch(?:es|ed|ing)?|"
     r"plan(?:s|ned|ning)?|unveil(?:s|ed)?|announc(?:e|es|ed)|break(?:s)? ground|broke ground|expand(?:s|ed|ing)?|"
@@ -419,7 +427,10 @@ def _candidate(
     if not _in_market(mentions, parties, clause + " " + title):
         return None
     status = _status(sentence.text + " " + title, verdict)
-    kind = _kind(clause, len(parties), _says(verdict))
+    says = _says(verdict)
+    if says == "capacity" and _sourced(mentions, parties, clause):
+        says = "partnership"  # "contracted 2,048 GPUs from Lagos-based Sahel Compute": a named seller
+    kind = _kind(clause, len(parties), says)
     if kind == "pricing":
         party = next(iter(parties), fallback)  # a one-party event's party: the first named
         if party is None:
@@ -476,6 +487,19 @@ def _candidate(
             roles=((party, "builder"),),
         )
     return None
+
+
+def _sourced(mentions: Sequence[OrgMention | FoundOrg], parties: list[str], clause: str) -> bool:
+    """Whether capacity comes from a named party: a party other than the first right after "from",
+    "with", "at" or "owned by" (a few descriptor words between), after the compute it sells."""
+    for mention in mentions:
+        if mention.name not in parties[1:]:
+            continue
+        before = clause[max(0, mention.start - 120) : mention.start]
+        source = SOURCE_BEFORE.search(before)
+        if source is not None and COMPUTE_OBJECT.search(before[: source.start()]):
+            return True
+    return False
 
 
 def _categories(mentions: Sequence[OrgMention | FoundOrg], orgs: OrganizationIndex) -> dict[str, str | None]:

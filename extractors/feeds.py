@@ -53,7 +53,14 @@ def parse_feed(body: bytes | str, feed_url: str) -> ParsedFeed:
             "use; refused unread",
             is_feed=False,
         )
-    parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
+    except (KeyError, AttributeError, ValueError) as exc:  # feedparser's loose parser on broken markup
+        return ParsedFeed(
+            problem=f"the feed's markup is too broken to read ({type(exc).__name__}: {exc}); "
+            "check the feed URL, or tell the site",
+            is_feed=False,
+        )
     problem = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")

@@ -290,7 +290,7 @@ _CORPORATE_VERBS = _words(
     "partner partnered partners team teams won wins expanded expands launched launches builds built operates operated filed "
     "files reported reports unveiled unveils landed lands closed closes completed completes breaks opens "
     "invests commits cuts lowers slashes taps picks selects enters begins starts deploys adds doubles takes "
-    "inks books ships supplies"
+    "inks books ships supplies sign agree announce"
 )
 _DEAL_PREPOSITIONS = _words("with from by between to")
 _APPOSITION_RE = re.compile(
@@ -639,6 +639,7 @@ def _is_cued(
     if (
         len(run) >= 2
         and run[-1].text in _NAME_TAILS
+        and not (run[-1].text == "AI" and (_opening(doc, run) or not _ends_name(doc, run[-1].i + 1)))
         and not _title_case(doc)
         and not (run[0].i > 0 and doc[run[0].i - 1].ent_id_)  # "Google Distributed Cloud": a product
     ):
@@ -647,15 +648,30 @@ def _is_cued(
     rel = after is not None and after.group("rel") is not None and describe_category(after.group("rel"))
     if rel and label not in _PLACE_LABELS:
         return "weak"  # "Hydra Host, which rents out Nvidia GPUs"
+    deal_prep = _after_deal_preposition(doc, run)
+    if (
+        (label != "PERSON" or len(run) == 1)
+        and not is_place(text[start:end])
+        and (_coordinated(doc, run) or (len(run) == 1 and _reported_subject(text, doc, run, nxt)))
+    ):
+        return "weak"  # "Brightwater Utilities and Lumenfield sign", "Kestrel has ..., the company said"
     if label in _PLACE_LABELS and not shaped:
+        if deal_prep and not is_place(text[start:end]):
+            return "weak"  # "computing capacity from Lumenfield" (NER: a place; no known one)
         return None  # "with Texas", "to France": places are parties too
     if _ORG_AFTER_RE.match(text, end, end + _WINDOW) and (label != "PERSON" or len(run) == 1):
         return "strong"
+    if deal_prep and (label != "PERSON" or len(run) == 1):
+        return "weak"  # "a lease with Fluidstack", "HBM supply from SK Hynix"
+    if (
+        len(run) >= 2
+        and label in ("", "ORG")
+        and nxt is not None
+        and nxt.lower_ in _CORPORATE_VERBS
+        and _DEAL_WORDS.intersection(t.lower_ for t in doc[nxt.i : nxt.i + 12])
+    ):
+        return "weak"  # "Indus Cognition signs ... compute deal with ...": two capitalised words act
     prev = doc[run[0].i - 1] if run[0].i > 0 else None
-    if prev is not None and prev.lower_ in _DEAL_PREPOSITIONS and (label != "PERSON" or len(run) == 1):
-        window = {t.lower_ for t in doc[max(0, prev.i - 6) : prev.i]}
-        if window & _DEAL_WORDS:
-            return "weak"  # "a lease with Fluidstack", "HBM supply from SK Hynix"
     if shaped and (
         bool(label)
         or (nxt is not None and nxt.lower_ in _CORPORATE_VERBS)
@@ -665,18 +681,65 @@ def _is_cued(
     return None
 
 
+def _after_deal_preposition(doc: Doc, run: list[Token]) -> bool:
+    """Whether a deal preposition comes right before the run, after a deal word ("a lease with X")."""
+    prev = doc[run[0].i - 1] if run[0].i > 0 else None
+    if prev is None or prev.lower_ not in _DEAL_PREPOSITIONS:
+        return False
+    return bool(_DEAL_WORDS.intersection(t.lower_ for t in doc[max(0, prev.i - 6) : prev.i]))
+
+
+def _opening(doc: Doc, run: list[Token]) -> bool:
+    """Whether the run opens the text (a blanked dateline or punctuation before it)."""
+    return all(t.is_space or t.is_punct for t in doc[: run[0].i])
+
+
+def _coordinated(doc: Doc, run: list[Token]) -> bool:
+    """Whether the run is joined by "and" to an organization NER or the list marks, and a corporate verb
+    follows the pair ("Brightwater Utilities and Lumenfield sign", "Lumenfield and Nebius agreed")."""
+    first, last = run[0].i, run[-1].i
+    if first >= 2 and doc[first - 1].lower_ == "and" and doc[first - 2].ent_type_ == "ORG":
+        verb_at = last + 1
+    elif last + 2 < len(doc) and doc[last + 1].lower_ == "and" and doc[last + 2].ent_type_ == "ORG":
+        verb_at = next((t.i + 1 for t in doc[last + 2 :] if t.ent_iob_ != "I" and t.i > last + 2), last + 3)
+        while verb_at < len(doc) and doc[verb_at].ent_iob_ == "I":
+            verb_at += 1
+    else:
+        return False
+    window = doc[verb_at : verb_at + 3]
+    return any(t.lower_ in _CORPORATE_VERBS for t in window)
+
+
+_REFERRED_RE = re.compile(
+    r",\s*(?:the (?:company|companies|firm|start-?up|group|operator|developer|provider)|it)\s+"
+    r"(?:said|says|added|announced|confirmed|noted)\b",
+    re.IGNORECASE,
+)
+
+
+def _reported_subject(text: str, doc: Doc, run: list[Token], nxt: Token | None) -> bool:
+    """A one-word subject that opens the sentence with a corporate verb, in a sentence that calls it a
+    company ("Kestrel has brought ... online, the company said")."""
+    return (
+        _opening(doc, run)
+        and nxt is not None
+        and nxt.lower_ in _CORPORATE_VERBS
+        and bool(_REFERRED_RE.search(text, run[-1].idx))
+    )
+
+
 # Last words of company names: a capitalised name ending in one is an organization's.
 _NAME_TAILS = _words(
     "Cloud Clouds Neocloud Compute Computing Telecom Telekom Telecommunications Communications Networks Labs Lab "
     "Models Energy Energia Energie Power Renewables Renovables Utilities Electric Digital Data Datacenters "
     "Rechenzentren Centers Centres Mining Miners Holdings Group Bank Capital Partners Ventures Investments Technologies "
     "Technology Systems Semiconductor Semiconductors Robotics Infrastructure Solutions Software Industries "
-    "Intelligence Hyperscale Foundry"
-)
+    "Intelligence Hyperscale Foundry GPU AI"
+)  # "GPU" ends a run only before a verb or punctuation (_runs)
 
 
 _TAIL_CATEGORIES = {
-    **dict.fromkeys(("cloud", "clouds", "neocloud", "compute", "computing"), "gpu_cloud"),
+    **dict.fromkeys(("cloud", "clouds", "neocloud", "compute", "computing", "gpu"), "gpu_cloud"),
     **dict.fromkeys(("labs", "lab", "models", "intelligence"), "ai_lab"),
     **dict.fromkeys(("semiconductor", "semiconductors", "foundry"), "chip_maker"),
     **dict.fromkeys(
@@ -732,7 +795,7 @@ def _name_like(token: Token) -> bool:
     text = token.text
     if token.ent_id_ or text in LEGAL_SUFFIXES or _never(text) or token.is_punct or token.like_num:
         return False
-    if _company_shaped(text):
+    if _company_shaped(text) or _CODE_NAME_RE.match(text):
         return True
     return (
         text[:1].isupper()
@@ -748,7 +811,7 @@ def _runs(doc: Doc) -> list[list[Token]]:
     current: list[Token] = []
 
     def close() -> None:
-        while current and _descriptor_word(current[0]):
+        while current and _descriptor_word(current[0]) and not _tailed_pair(current):
             current.pop(0)
         if current and len(current) <= 5:
             runs.append(list(current))
@@ -763,6 +826,13 @@ def _runs(doc: Doc) -> list[list[Token]]:
             current.append(token)
         elif current and token.text == "AI" and not token.ent_id_:
             current.append(token)  # "Sakana AI"
+        elif (
+            current
+            and token.text == "GPU"
+            and _ends_name(doc, token.i + 1)
+            and not _determined(doc, current[0].i)
+        ):
+            current.append(token)  # "Andes GPU said", "a stake in Andes GPU." (not "the Radeon GPU,")
         elif current and token.text.isdigit() and len(token.text) <= 2:
             current.append(token)  # "Hut 8"
             close()
@@ -770,6 +840,32 @@ def _runs(doc: Doc) -> list[list[Token]]:
             close()
     close()
     return runs
+
+
+# A short code of capitals and digits that names a company ("N7 Cloud", "G42"); never-words
+# such as "H100" or "Q3" are filtered before this is asked.
+_CODE_NAME_RE = re.compile(r"^[A-Z]{1,3}\d{1,2}$")
+
+
+def _ends_name(doc: Doc, i: int) -> bool:
+    """Whether the token at ``i`` can follow the end of a company name: nothing, punctuation, a
+    function word, a possessive or a corporate verb (so "Andes GPU lands" keeps "GPU", "Sesterce GPU
+    capacity" does not, and "a Toronto AI lab" names no "Toronto AI"). "Generative AI is" opens a
+    sentence: no name either."""
+    if i >= len(doc):
+        return True
+    token = doc[i]
+    return token.is_punct or token.is_stop or token.text in ("'s", "’s") or token.lower_ in _CORPORATE_VERBS
+
+
+def _tailed_pair(run: list[Token]) -> bool:
+    """A nationality or region and a name's last word ("Deccan Cloud"): a name, not a descriptor."""
+    return len(run) == 2 and run[0].ent_type_ == "NORP" and run[1].text in _NAME_TAILS - {"AI"}
+
+
+def _determined(doc: Doc, i: int) -> bool:
+    """Whether the token at ``i`` follows an article or possessive ("the Radeon GPU": a product)."""
+    return i > 0 and doc[i - 1].lower_ in ("the", "a", "an", "its", "their", "our", "his", "her")
 
 
 _PREMOD_WINDOW = 100
@@ -795,6 +891,17 @@ def _premodifier(text: str, start: int) -> str | None:
         return None
     taken.reverse()
     last = taken[-1]
-    if last in _COMPANY_HEADS or _HYPHEN_CUE_RE.search(last) or _category_of(last):
+    if (
+        last in _COMPANY_HEADS
+        or _HYPHEN_CUE_RE.search(last)
+        or _category_of(last)
+        or _names_category(taken[-2:])
+    ):
         return " ".join(taken)
     return None
+
+
+def _names_category(words: list[str]) -> bool:
+    """Whether the words are a whole descriptor of a category ("power producer", "asset manager")."""
+    phrase = " ".join(words)
+    return any(pattern.fullmatch(phrase) for pattern, _ in _DESCRIPTOR_RES)

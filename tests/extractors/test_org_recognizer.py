@@ -389,3 +389,56 @@ def test_a_nationality_before_ai_leaves_no_organization_named_ai(recognizer: Org
 def test_a_product_after_a_listed_name_is_no_company(recognizer: OrgRecognizer) -> None:
     text = "Sahelink will run Google Distributed Cloud in its data center, the telecom operator said."
     assert "Distributed Cloud" not in unknown(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a short code of capitals and digits before a company word ("N7 Cloud"), not a chip ("H100")
+        ("K9 Cloud will host 1,000 H100 GPUs in Daejeon.", {"K9 Cloud": "gpu_cloud"}),
+        # "GPU" ends a name before a verb or punctuation, not before a noun or after "the"
+        ("Patagon GPU has signed a regional bank as a customer.", {"Patagon GPU": "gpu_cloud"}),
+        ("Varda GPU capacity will double next year, Varda said.", {"Varda": None}),
+        # a region before a company word is part of the name
+        ("Konkan Cloud signed a ₹900 crore deal with a Pune bank.", {"Konkan Cloud": "gpu_cloud"}),
+    ],
+)
+def test_code_names_hardware_tails_and_regional_names(
+    recognizer: OrgRecognizer, text: str, expected: dict[str, str | None]
+) -> None:
+    assert unknown(recognizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # NER reads a place where a deal preposition names a seller no gazetteer knows
+        ("Ardent will buy $2 billion of computing capacity from Quellstone, people familiar said.", "Quellstone"),
+        # joined by "and" to an organization, before a corporate verb
+        ("Halvard Power Corp and Brennmoor sign a long-term electricity supply agreement.", "Brennmoor"),
+        # two capitalised words acting in a deal
+        ("Marrow Analytics inks $40 million compute deal with Vexa Cloud", "Marrow Analytics"),
+        # a one-word subject the sentence calls a company
+        ("Tindra has switched on 8,000 GPUs at its campus, the company said on Monday.", "Tindra"),
+        # a two-word name ending in AI, not at the start of the sentence
+        ("The start-up will rent capacity from Osaka's Hibari AI for two years.", "Hibari AI"),
+    ],
+)
+def test_company_cues_for_names_ner_misses(recognizer: OrgRecognizer, text: str, name: str) -> None:
+    assert name in unknown(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Generative AI is changing how companies buy compute, the firm said.",
+        "The deal with Texas was signed in Austin.",
+        "New York Mayor Eric Adams signed a lease with the landlord.",
+    ],
+)
+def test_these_cues_leave_concepts_places_and_people_alone(recognizer: OrgRecognizer, text: str) -> None:
+    assert unknown(recognizer, text) == {}
+
+
+def test_gpu_after_an_article_is_a_product_not_part_of_a_name(recognizer: OrgRecognizer) -> None:
+    assert "Radeon GPU" not in unknown(recognizer, "We benchmarked the Radeon GPU, and it was fast.")
