@@ -55,9 +55,9 @@ def parse_feed(body: bytes | str, feed_url: str) -> ParsedFeed:
         )
     try:
         parsed = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
-    except (KeyError, AttributeError, ValueError) as exc:  # feedparser's loose parser on broken markup
+    except (KeyError, AttributeError, ValueError) as broken:  # feedparser's loose parser on broken markup
         return ParsedFeed(
-            problem=f"the feed's markup is too broken to read ({type(exc).__name__}: {exc}); "
+            problem=f"the feed's markup is too broken to read ({type(broken).__name__}: {broken}); "
             "check the feed URL, or tell the site",
             is_feed=False,
         )

@@ -102,6 +102,8 @@ def test_the_feed_pre_check_refuses_every_entity_declaration_and_keeps_only_fetc
 
 def test_markup_that_breaks_feedparser_is_a_broken_feed_not_a_crash() -> None:
     # found by the property test above: feedparser's loose parser raised KeyError('links') on it
-    body = b'<rss version="2.0"><channel><title></title><item><link><!DOCTYPE rss [</link></item></link></item>'
+    body = (
+        b'<rss version="2.0"><channel><title></title><item><link><!DOCTYPE rss [</link></item></link></item>'
+    )
     parsed = parse_feed(body, "http://127.0.0.1:1/f.xml")
     assert not parsed.is_feed and parsed.items == [] and "too broken" in (parsed.problem or "")

@@ -413,7 +413,10 @@ def test_code_names_hardware_tails_and_regional_names(
     ("text", "name"),
     [
         # NER reads a place where a deal preposition names a seller no gazetteer knows
-        ("Ardent will buy $2 billion of computing capacity from Quellstone, people familiar said.", "Quellstone"),
+        (
+            "Ardent will buy $2 billion of computing capacity from Quellstone, people familiar said.",
+            "Quellstone",
+        ),
         # joined by "and" to an organization, before a corporate verb
         ("Halvard Power Corp and Brennmoor sign a long-term electricity supply agreement.", "Brennmoor"),
         # two capitalised words acting in a deal
