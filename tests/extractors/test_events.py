@@ -104,6 +104,8 @@ def test_capacity_without_a_figure_or_a_new_site_is_not_an_event() -> None:
         "Opinion: Why the compute boom will end",
         "Oracle reports fiscal second-quarter results as cloud revenue jumps",
         "CoreWeave sued by investors over Microsoft disclosures",
+        "Lambda to Participate in Two Technology Investor Conferences in March",
+        "Oracle to Host Fiscal Third-Quarter Earnings Conference Call",
     ],
 )
 def test_genres_that_are_never_events(title: str) -> None:

@@ -237,3 +237,56 @@ def test_a_release_whose_first_paragraphs_repeat_its_headline_is_read_from_its_d
     )
     [event] = events(tools, title, body)
     assert (event.type, set(event.parties)) == ("partnership", {"Corvane Silicon", "Tapir Cloud"})
+
+
+def test_a_subject_that_refers_back_is_the_headline_company(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Varuna Labs adds a second supplier in $600M, 9,000-GPU deal"
+    body = (
+        "Varuna Labs, the Jakarta AI lab, is adding a domestic supplier.\n\n"
+        "The company said Thursday it will rent 9,000 GPUs from Merapi Cloud under a three-year contract "
+        "worth $600 million."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, set(event.parties), event.amount_usd, event.gpus) == (
+        "partnership",
+        {"Varuna Labs", "Merapi Cloud"},
+        600_000_000.0,
+        9000,
+    )
+
+
+def test_a_short_name_takes_the_articles_longer_form(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "A Polish AI lab's bet on rented compute"
+    body = (
+        "WARSAW — The offices of Wawel Labs fill two floors of an old textile mill.\n\n"
+        "Wawel has signed a four-year, $900 million contract with Oracle to train its models on Oracle "
+        "Cloud Infrastructure, the company said on Tuesday."
+    )
+    [event] = events(tools, title, body)
+    assert set(event.parties) == {"Wawel Labs", "Oracle"}
+
+
+def test_the_headline_names_a_company_ner_misses_in_the_text(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Tallow Neural walks away from US chip rental contract"  # NER: an organization here
+    body = (
+        "Tallow Neural has terminated its three-year contract to rent computing power from Hollowmere, the "
+        "US former bitcoin miner, the Leeds-based start-up said on Monday."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, set(event.parties)) == ("partnership", {"Tallow Neural", "Hollowmere"})
+
+
+def test_a_headline_name_without_its_company_word_is_that_company(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    title = "Brisk Harbor Holdings: management confirms tenant talks"
+    body = (
+        "At a conference yesterday, Brisk Harbor's CEO said the company is in talks with Quillon AI, the UK "
+        "model developer, about leasing capacity at its campus."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, set(event.parties), event.status) == (
+        "partnership",
+        {"Brisk Harbor Holdings", "Quillon AI"},
+        "in_talks",
+    )
