@@ -273,6 +273,7 @@ CEILING = re.compile(r"[^;()]{0,50}?\b(?:up to|as much as|as high as|rising to)\
 DENIAL = _rx(
     r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:es|ed)?|refut(?:e|es|ed)|rebuff(?:s|ed)?)\s+(?:\w+\s+){0,3}?"
     r"(?:reports?|claims?|speculation|rumou?rs?|suggestions?|that)\b",
+    r"\b(?:not|never)\s+(?:been\s+)?(?:in|holding|held)\s+(?:any\s+)?(?:talks|discussions|negotiations)\b",
 )
 # A sentence that turns to another story.
 ASIDE = _rx(r"\bseparately\b", r"^\s*(?:meanwhile|elsewhere|in other news|also on \w+day)\b")
@@ -459,12 +460,15 @@ class _Article:
         return sorted(out, key=lambda m: m.start)
 
     def full_name(self, name: str) -> str:
-        """A name's longer form in the headline ("Brisk Harbor" -> "Brisk Harbor Holdings") or, for one
-        word, in the text when it ends in a company word ("Chanakya" -> "Chanakya Labs")."""
+        """A name's longer form ending in a company word: the headline's ("Brisk Harbor" -> "Brisk Harbor
+        Holdings", not "Vistula Compute Commissions") or, for one word, the text's ("Chanakya" ->
+        "Chanakya Labs")."""
         longer = [
             m.name
             for m in self._title_mentions
-            if m.name.startswith(name + " ") and LONGER_FORM.fullmatch(m.name[len(name) :])
+            if m.name.startswith(name + " ")
+            and LONGER_FORM.fullmatch(m.name[len(name) :])
+            and is_name_tail(m.name.rsplit(" ", 1)[1])
         ]
         if longer or " " in name:
             return longer[0] if longer else name

@@ -143,12 +143,24 @@ def test_a_one_party_event_belongs_to_the_company_named_first(tools: tuple[objec
     assert (event.type, event.parties, event.price_change_pct) == ("pricing", ("Marlowe Cloud",), -20.0)
 
 
-def test_a_denial_and_its_headline_are_no_event(tools: tuple[object, OrgRecognizer]) -> None:
-    title = "Quillfeather Labs: no cloud contract with Oracle"
-    body = (
-        "Quillfeather Labs denied reports of a cloud contract with Oracle on Tuesday. "
-        '"We have signed nothing," a spokesman said.'
-    )
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        (
+            "Quillfeather Labs: no cloud contract with Oracle",
+            "Quillfeather Labs denied reports of a cloud contract with Oracle on Tuesday. "
+            '"We have signed nothing," a spokesman said.',
+        ),
+        (
+            "Marlowe Cloud says it is not in talks with Microsoft",
+            "LONDON, May 4 - Marlowe Cloud is not in talks with Microsoft about a capacity deal, the British "
+            "GPU cloud said on Monday, responding to a newspaper report.",
+        ),
+    ],
+)
+def test_a_denial_and_its_headline_are_no_event(
+    tools: tuple[object, OrgRecognizer], title: str, body: str
+) -> None:
     assert events(tools, title, body) == []
 
 
