@@ -473,7 +473,7 @@ class _Article:
         if longer or " " in name:
             return longer[0] if longer else name
         for match in re.finditer(rf"\b{re.escape(name)} ([A-Z][\w-]{{1,30}})\b", self.document):
-            if is_name_tail(match.group(1)):
+            if is_name_tail(match.group(1)) and match.group(1) not in ("GPU", "AI"):  # "Kenyan GPU cloud"
                 return f"{name} {match.group(1)}"
         return name
 

@@ -240,7 +240,7 @@ _DESCRIPTORS: tuple[tuple[str, str], ...] = (
     ),
     (r"generative[- ]ai (?:startup|start-up|company|firm|developer)s?", "ai_lab"),
     (
-        r"chip ?makers?|chip (?:designer|startup|start-up|company|firm|supplier|vendor|manufacturer|giant|maker)s?",
+        r"chip ?makers?|chip (?:designer|developer|startup|start-up|company|firm|supplier|vendor|manufacturer|giant|maker)s?",
         "chip_maker",
     ),
     (
@@ -501,7 +501,8 @@ class OrgRecognizer:
                 text, cand.end, cand.end + _WINDOW
             ):
                 continue  # "its Valence facility": a place used as an adjective
-            if _PLACE_MODIFIER_RE.match(text, cand.end, cand.end + _WINDOW):
+            modifier = _PLACE_MODIFIER_RE.match(text, cand.end, cand.end + _WINDOW)
+            if modifier is not None and not _CORPORATE_VERBS.intersection(modifier.group(0).lower().split()):
                 continue  # "Bergen-based", "the Abu Dhabi technology investor MGX": a place
             if (
                 not cand.cued
@@ -760,7 +761,7 @@ def _reported_subject(text: str, doc: Doc, run: list[Token], nxt: Token | None) 
 # Last words of company names: a capitalised name ending in one is an organization's.
 _NAME_TAILS = _words(
     "Cloud Clouds Neocloud Compute Computing Telecom Telekom Telecommunications Communications Networks Labs Lab "
-    "Models Energy Energia Energie Power Renewables Renovables Utilities Electric Digital Data Datacenters "
+    "Models Energy Energia Energie Energi Enerji Energía Power Renewables Renovables Utilities Electric Digital Data Datacenters "
     "Rechenzentren Centers Centres Mining Miners Holdings Group Bank Capital Partners Ventures Investments Technologies "
     "Technology Systems Semiconductor Semiconductors Robotics Infrastructure Solutions Software Industries "
     "Intelligence Hyperscale Foundry GPU AI"

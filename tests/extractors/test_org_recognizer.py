@@ -445,3 +445,9 @@ def test_these_cues_leave_concepts_places_and_people_alone(recognizer: OrgRecogn
 
 def test_gpu_after_an_article_is_a_product_not_part_of_a_name(recognizer: OrgRecognizer) -> None:
     assert "Radeon GPU" not in unknown(recognizer, "We benchmarked the Radeon GPU, and it was fast.")
+
+
+def test_a_verb_before_a_described_name_is_no_place_modifier(recognizer: OrgRecognizer) -> None:
+    # "the Abu Dhabi technology investor MGX" makes "Abu Dhabi" a place; a verb between makes it a subject
+    found = unknown(recognizer, "Tarrow Labs acquires inference chip developer Quorra Systems")
+    assert found == {"Tarrow Labs": "ai_lab", "Quorra Systems": "chip_maker"}
