@@ -459,10 +459,19 @@ class _Article:
                     )
         return sorted(out, key=lambda m: m.start)
 
+    @cached_property
+    def _full_names(self) -> dict[str, str]:
+        return {}  # full_name's answers, once per name and article
+
     def full_name(self, name: str) -> str:
         """A name's longer form ending in a company word: the headline's ("Brisk Harbor" -> "Brisk Harbor
         Holdings", not "Vistula Compute Commissions") or, for one word, the text's ("Chanakya" ->
         "Chanakya Labs")."""
+        if name not in self._full_names:
+            self._full_names[name] = self._longer_form(name)
+        return self._full_names[name]
+
+    def _longer_form(self, name: str) -> str:
         longer = [
             m.name
             for m in self._title_mentions

@@ -658,14 +658,15 @@ def _is_cued(
     if rel and label not in _PLACE_LABELS:
         return "weak"  # "Hydra Host, which rents out Nvidia GPUs"
     deal_prep = _after_deal_preposition(doc, run)
+    place = is_place(text[start:end])
     if (
         (label != "PERSON" or len(run) == 1)
-        and not is_place(text[start:end])
+        and not place
         and (_coordinated(doc, run) or (len(run) == 1 and _reported_subject(text, doc, run, nxt)))
     ):
         return "weak"  # "Brightwater Utilities and Lumenfield sign", "Kestrel has ..., the company said"
     if label in _PLACE_LABELS and not shaped:
-        if deal_prep and not is_place(text[start:end]):
+        if deal_prep and not place:
             return "weak"  # "computing capacity from Lumenfield" (NER: a place; no known one)
         return None  # "with Texas", "to France": places are parties too
     if _ORG_AFTER_RE.match(text, end, end + _WINDOW) and (label != "PERSON" or len(run) == 1):
@@ -765,7 +766,7 @@ _NAME_TAILS = _words(
     "Rechenzentren Centers Centres Mining Miners Holdings Group Bank Capital Partners Ventures Investments Technologies "
     "Technology Systems Semiconductor Semiconductors Robotics Infrastructure Solutions Software Industries "
     "Intelligence Hyperscale Foundry GPU AI"
-)  # "GPU" ends a run only before a verb or punctuation (_runs)
+)  # "GPU" and "AI" end a name only where _runs and _ai_name_ends allow
 
 
 def is_name_tail(word: str) -> bool:
@@ -885,8 +886,7 @@ _CODE_NAME_RE = re.compile(r"^[A-Z]{1,3}\d{1,2}$")
 def _ends_name(doc: Doc, i: int) -> bool:
     """Whether the token at ``i`` can follow the end of a company name: nothing, punctuation, a
     function word, a possessive or a corporate verb (so "Andes GPU lands" keeps "GPU", "Sesterce GPU
-    capacity" does not, and "a Toronto AI lab" names no "Toronto AI"). "Generative AI is" opens a
-    sentence: no name either."""
+    capacity" does not, and "a Toronto AI lab" names no "Toronto AI")."""
     if i >= len(doc):
         return True
     token = doc[i]
