@@ -34,10 +34,10 @@ from typing import NamedTuple, Protocol
 
 from core.vocabulary import STATUS_RANK
 from extractors.entities import OrganizationIndex, OrgMention
-from extractors.org_recognizer import FoundOrg, OrgRecognizer, is_name_tail
+from extractors.org_recognizer import FoundOrg, OrgRecognizer, is_name_tail, site_company
 from extractors.quantities import find_chips, find_durations, find_money, find_percents, find_power
 from extractors.roles import party_roles
-from extractors.sentences import Sentence, lede
+from extractors.sentences import Sentence, lede, numbered_items
 
 MIN_DEAL_USD = 1_000_000
 NO_EVENT = "none"
@@ -60,7 +60,8 @@ MARKET_CATEGORIES = {"hyperscale_cloud", "gpu_cloud", "ai_lab", "chip_maker", "d
 MARKET = re.compile(
     r"\b(?:GPUs?|TPUs?|accelerators?|(?:AI )?chips?|semiconductors?|[Dd]ata[- ]?[Cc]ent(?:er|re)s?|cloud|compute|computing|"
     r"AI|artificial intelligence|inference|training|servers?|supercomputers?|"
-    r"clusters?|hyperscal\w*|models?|LLMs?|neoclouds?|colocation)\b"
+    r"clusters?|hyperscal\w*|models?|LLMs?|neoclouds?|colocation|on-demand (?:rates?|prices?|pricing|instances?)|"
+    r"reserved? (?:capacity|instances?))\b"
 )
 
 
@@ -162,6 +163,17 @@ ANAPHOR = re.compile(
     r"cloud|miner|chipmaker|utility)|it)\s+(?:said|says|will|has|had|is|was|would|plans|agreed|signed)\b",
     re.IGNORECASE,
 )
+# What a pricing event names: a price, rate, fee or discount, or how compute is bought.
+PRICE_WORD = _rx(
+    r"\b(?:pric\w*|rates?|costs?|fees?|tariffs?|discount\w*|cheap\w*|charg\w*|tiers?|plans?|reserv\w*|"
+    r"commit\w*|spot|on-demand|billing|free|pays?|paid|paying)\b",
+    r"[$€£¥₹]\s?\d|\bper[- ](?:[\w,.]+[- ]){0,2}(?:hours?|tokens?|gpus?|months?|seconds?)\b",
+)
+# What a company does as a sentence's subject, right after its name: it speaks or signs.
+SPEAKS = re.compile(r"(?:said|says|told|announced|confirmed|signed|agreed)\b")
+# The company's own voice in its post ("Today we opened our second region"), outside quotations.
+FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|us)\b")
+QUOTATION = re.compile(r"“[^”]{0,3000}”|\"[^\"]{0,3000}\"")
 # A seller named after the capacity it sells ("2,048 GPUs from Lagos-based Sahel Compute", "48MW at a
 # building owned by landlord Northpoint 9"): the preposition, then at most three descriptor words.
 SOURCE_BEFORE = re.compile(
@@ -220,8 +232,9 @@ REPORTED = _rx(
     r"\bperson familiar\b",
 )
 NOT_EVENT_GENRE = _rx(
-    r"^\s*(?:opinion|analysis|commentary|column|editorial|perspective|viewpoint|letters?|review|explainer|"
-    r"explained|q&a|faq)\s*[:|–—-]",
+    r"^\s*(?:opinion|analysis|commentary|column|editorial|op-ed|tribune|perspective|viewpoint|letters?|review|"
+    r"explainer|explained|q&a|faq)\s*[:|–—-]",
+    r"\b(?:files?|filed|filing) (?:confidentially )?for (?:an? )?(?:IPO|initial public offering|listing)\b",
     r"\b(?:quarterly|(?:first|second|third|fourth)[- ]quarter|q[1-4]|full-year|annual) (?:results|earnings|revenue)\b",
     r"\b(?:reports?|reported|posts?|posted) (?:\w+ ){0,3}(?:results|earnings)\b",
     r"\b(?:beats?|tops?|topped|misses|missed) (?:wall street |analysts'? )?(?:estimates|forecasts|expectations)\b",
@@ -327,17 +340,28 @@ def detect_events(
     orgs: OrganizationIndex,
     judge: SentenceJudge | None = None,
     recognizer: OrgRecognizer | None = None,
+    site: str | None = None,
 ) -> list[Candidate]:
     """The events an article announces or reports, one candidate per event, in lede order; with a
-    `recognizer`, parties the list lacks too."""
+    `recognizer`, parties the list lacks too. `site` is the page's site name: on a company's own site
+    ("The Pellucid Blog") that company is the "we" of its sentences."""
     opening = lede(text, paragraphs=3, limit=9)
     if not opening or NOT_EVENT_GENRE.search(title) or NOT_EVENT_GENRE.search(opening[0].text):
         return []
+    items = numbered_items(text)
+    if items:  # a digest: each item is read as a story of its own, its first sentence its headline
+        return [
+            event
+            for heading, body in items
+            if body
+            for event in detect_events(heading, body, published, orgs, judge, recognizer, site)
+        ]
     verdicts = judge([title, *(s.text for s in opening)], title) if judge else [None] * (len(opening) + 1)
     document = f"{title}\n{text[:CONTEXT_CHARS]}"
     in_title = orgs.find(title, document)
     headline_orgs = {m.name for m in in_title}
-    article = _Article(title, document, orgs, recognizer, _subject(in_title, title))
+    publisher = site_company(site, orgs) if site else None
+    article = _Article(title, document, orgs, recognizer, _subject(in_title, title), publisher)
     published_day = (published or datetime.now()).date()
     day = published_day
     found: list[Candidate] = []
@@ -409,11 +433,18 @@ class _Article:
     orgs: OrganizationIndex
     recognizer: OrgRecognizer | None
     fallback: str | None  # the headline's first organization: a one-party event's party if none else
+    publisher: FoundOrg | None = None  # the company whose own site the page is on: its "we"
 
     def headlines(self, parties: Sequence[str], listed: set[str]) -> bool:
-        """Whether the headline names one of `parties`, or names no organization the list knows (its
-        `listed` names); with a recognizer, the headline's unknown organizations count too."""
-        return not listed or bool((listed | self._recognized_in_title) & set(parties))
+        """Whether the headline names one of `parties` (the site's own company counts: it is the post's
+        subject), or names no organization the list knows (its `listed` names); with a recognizer, the
+        headline's unknown organizations count too, and any party whose name it writes."""
+        if not listed or (listed | self._recognized_in_title) & set(parties):
+            return True
+        if self.publisher is not None and self.publisher.name in parties:
+            return True
+        firsts = [party.split()[0] for party in parties]
+        return any(len(word) >= 3 and re.search(rf"\b{re.escape(word)}\b", self.title) for word in firsts)
 
     @cached_property
     def _title_mentions(self) -> list[FoundOrg]:
@@ -484,7 +515,8 @@ class _Article:
         for match in re.finditer(rf"\b{re.escape(name)} ([A-Z][\w-]{{1,30}})\b", self.document):
             if is_name_tail(match.group(1)) and match.group(1) not in ("GPU", "AI"):  # "Kenyan GPU cloud"
                 return f"{name} {match.group(1)}"
-        return name
+        speaks = re.search(rf"\b{re.escape(name)} ([A-Z][a-z][\w-]{{1,29}}) {SPEAKS.pattern}", self.document)
+        return f"{name} {speaks.group(1)}" if speaks else name  # "Halcyon Reasoning said on Tuesday"
 
 
 def _candidate(
@@ -505,6 +537,12 @@ def _candidate(
         else orgs.find(clause, article.document)
     )
     parties = _parties(mentions, clause)
+    own = article.publisher
+    if own is not None:  # "Pellucid Commit" on Pellucid's own blog: its product, so Pellucid
+        parties = list(dict.fromkeys(own.name if _product_of(p, own.name) else p for p in parties))
+    if own is not None and own.name not in parties and FIRST_PERSON.search(QUOTATION.sub(" ", clause)):
+        parties.insert(0, own.name)  # "Today we opened our second region", on Baobab Cloud's blog
+        mentions = [own, *mentions]
     if (
         recognizer is not None
         and len(parties) == 1
@@ -645,6 +683,13 @@ def _in_market(mentions: Sequence[OrgMention | FoundOrg], parties: list[str], te
     return any(m.category in MARKET_CATEGORIES for m in unknown) or bool(MARKET.search(text))
 
 
+def _product_of(name: str, company: str) -> bool:
+    """Whether a name is the company's name and one more word that ends no company name ("Pellucid
+    Commit" of Pellucid; not "Pellucid Labs")."""
+    rest = name[len(company) + 1 :] if name.startswith(company + " ") else ""
+    return bool(rest) and " " not in rest and not is_name_tail(rest)
+
+
 def _parties(mentions: Sequence[OrgMention | FoundOrg], text: str) -> list[str]:
     """Canonical names of the organizations acting in `text`, in order of first mention: not a maker
     named only for its product ("Nvidia GPUs", "AMD's chips"), though a cloud named for the chips it
@@ -679,8 +724,8 @@ def _same_subject(title: str, parties: list[str], orgs: OrganizationIndex, docum
 def _kind(clause: str, parties: int, says: str | None) -> str | None:
     """The event type a clause states: the trigger patterns' in their order, else the judge's (a
     partnership needs two parties either way)."""
-    if UNCHANGED.search(clause):
-        says = None if says == "pricing" else says
+    if UNCHANGED.search(clause) or (says == "pricing" and not PRICE_WORD.search(clause)):
+        says = None if says == "pricing" else says  # no price named: "61 percent of revenue"
     elif PRICING.search(clause):
         return "pricing"
     if parties >= 2 and (PARTNERSHIP.search(clause) or says == "partnership"):

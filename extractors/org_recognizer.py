@@ -61,6 +61,7 @@ __all__ = [
     "describe_category",
     "is_name_tail",
     "normalise_name",
+    "site_company",
 ]
 
 _SHIPPED = Path(__file__).resolve().parents[1] / "models" / "shipped" / "ner"  # models/train_ner.py
@@ -492,6 +493,8 @@ class OrgRecognizer:
             surface = text[cand.start : cand.end]
             if len(surface) > _MAX_NAME or max(len(word) for word in surface.split()) > _MAX_WORD:
                 continue  # no company name is this long
+            if _GROUPED_NUMBER_RE.search(surface) or _PERIODICAL_RE.search(surface):
+                continue  # "Supply 20,000 Inference Accelerators" (a headline's words), "The Weekly Kiln"
             name = normalise_name(surface)
             if not name or self._orgs.resolve(name) is not None:
                 continue  # the list decides its own names (gated out or excluded here)
@@ -562,6 +565,8 @@ class OrgRecognizer:
             return None
         if len(tokens) == 1 and tokens[0].lower_ in _PRODUCTS:
             return None
+        if _place_and_ai(tokens):
+            return None
         first, last = tokens[0], tokens[-1]
         if first.i in run_of:
             first = min(first, run_of[first.i][0], key=lambda t: t.i)
@@ -598,6 +603,10 @@ class OrgRecognizer:
 
 
 _WINDOW = 120  # characters after a name that the cue patterns look at
+_GROUPED_NUMBER_RE = re.compile(r"\d,\d{3}\b")
+_PERIODICAL_RE = re.compile(
+    r"\b(?:Weekly|Daily|Monthly|Newsletter|Digest|Briefing|Roundup|Round-up|Bulletin)\b"
+)
 _MAX_NAME, _MAX_WORD = 80, 30  # longer spans or words are not company names
 _TICKER_RE = re.compile(
     r"\((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|TSXV|ASX|TSE|TYO|HKEX|HKG|SIX|Euronext|XETRA|ETR|"
@@ -638,6 +647,8 @@ def _is_cued(
     """Which company cue marks the run ``run`` (NER label ``label``, "" for none) as an organization:
     "strong" (legal suffix, pre-modifier, apposition, organization-only context), "weak" or None."""
     start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+    if _place_and_ai(run):
+        return None
     if suffix or _premodifier(text, start) is not None:
         return "strong"
     after = _APPOSITION_RE.match(text, end, min(len(text), end + 200))
@@ -705,12 +716,17 @@ def _ai_name_ends(doc: Doc, run: list[Token]) -> bool:
     after = run[-1].i + 1
     if not _ends_name(doc, after):
         return False
-    return not _opening(doc, run) or (
-        after < len(doc) and doc[after].lower_ in _CORPORATE_VERBS - _AUXILIARIES
+    return (
+        not _opening(doc, run)
+        or (after < len(doc) and doc[after].lower_ in _CORPORATE_VERBS - _AUXILIARIES)
+        or (len(run) == 2 and not _ADJECTIVE_SHAPE_RE.search(run[0].text))  # "Nordlys AI is offering"
     )
 
 
 _AUXILIARIES = _words("is was has had will would")
+# An English adjective's ending ("Generative", "Sovereign", "Physical"): "X AI" opening a sentence is
+# then the technology, not a company.
+_ADJECTIVE_SHAPE_RE = re.compile(r"(?:ive|al|ic|ous|ble|ent|ant|ed|ing|ful|less|ary|ign|ern|ish|ar)$")
 
 
 def _opening(doc: Doc, run: list[Token]) -> bool:
@@ -765,8 +781,33 @@ _NAME_TAILS = _words(
     "Models Energy Energia Energie Energi Enerji Energía Power Renewables Renovables Utilities Electric Digital Data Datacenters "
     "Rechenzentren Centers Centres Mining Miners Holdings Group Bank Capital Partners Ventures Investments Technologies "
     "Technology Systems Semiconductor Semiconductors Robotics Infrastructure Solutions Software Industries "
-    "Intelligence Hyperscale Foundry GPU AI"
+    "Intelligence Hyperscale Foundry Silicon GPU AI"
 )  # "GPU" and "AI" end a name only where _runs and _ai_name_ends allow
+
+
+# A company's own site: "The Pellucid Blog", "Baobab Cloud Blog", "Google Cloud Press Room".
+_OWN_SITE_RE = re.compile(
+    r"(?:The\s+)?(?P<name>[^|:]{1,60}?)(?:['’]s)?\s+(?:(?:Engineering\s+|Company\s+|Official\s+)?Blog|"
+    r"News\s?room|Press(?:\s+Room|\s+Releases)?|Engineering|Stories|Insights)"
+)
+
+
+def site_company(site_name: str, orgs: OrganizationIndex) -> FoundOrg | None:
+    """The company whose own site a page's site name is ("The Pellucid Blog": Pellucid; "Baobab Cloud":
+    a name ending in a company word), the "we" of its posts; None for a publication ("The Verge")."""
+    own = _OWN_SITE_RE.fullmatch(site_name.strip())
+    name = normalise_name(own.group("name") if own else site_name)
+    if not name or len(name.split()) > 4:
+        return None
+    org = orgs.resolve(name)
+    if org is not None:
+        return FoundOrg(
+            org.name, 0, 0, name, True, org.categories[0] if org.categories else None, org.cloud_provider
+        )
+    if own is None and not (len(name.split()) >= 2 and is_name_tail(name.split()[-1])):
+        return None
+    category = _tail_category(name)
+    return FoundOrg(name, 0, 0, name, False, category, category in CLOUD_CATEGORIES)
 
 
 def is_name_tail(word: str) -> bool:
@@ -777,9 +818,9 @@ def is_name_tail(word: str) -> bool:
 _TAIL_CATEGORIES = {
     **dict.fromkeys(("cloud", "clouds", "neocloud", "compute", "computing", "gpu"), "gpu_cloud"),
     **dict.fromkeys(("labs", "lab", "models", "intelligence"), "ai_lab"),
-    **dict.fromkeys(("semiconductor", "semiconductors", "foundry"), "chip_maker"),
+    **dict.fromkeys(("semiconductor", "semiconductors", "foundry", "silicon"), "chip_maker"),
     **dict.fromkeys(
-        ("datacenters", "rechenzentren", "hyperscale", "mining", "miners"), "data_center_operator"
+        ("data", "datacenters", "rechenzentren", "hyperscale", "mining", "miners"), "data_center_operator"
     ),
 }
 
@@ -891,6 +932,16 @@ def _ends_name(doc: Doc, i: int) -> bool:
         return True
     token = doc[i]
     return token.is_punct or token.is_stop or token.text in ("'s", "’s") or token.lower_ in _CORPORATE_VERBS
+
+
+def _place_and_ai(tokens: list[Token]) -> bool:
+    """A place and the technology before a noun ("a Chennai AI data centre"), not a company."""
+    return (
+        len(tokens) >= 2
+        and tokens[-1].text == "AI"
+        and not _ends_name(tokens[-1].doc, tokens[-1].i + 1)
+        and is_place(" ".join(t.text for t in tokens[:-1]))
+    )
 
 
 def _tailed_pair(run: list[Token]) -> bool:

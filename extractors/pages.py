@@ -51,6 +51,7 @@ class Article:
     published: datetime | None  # tz-aware, in UTC
     published_from: str | None  # "json-ld", "meta", "time" or "htmldate": which signal gave the date
     author: str | None
+    site: str | None = None  # og:site_name, application-name or JSON-LD publisher: "Baobab Cloud Blog"
 
 
 EMPTY_TEXT = ""
@@ -507,12 +508,18 @@ def _strip_site(title: str, site_names: Iterable[str], *, from_title_tag: bool) 
     return title
 
 
-def _title(tree: Any, jsonld: list[dict[str, Any]], metas: dict[str, list[str]]) -> str | None:
+def _site_names(jsonld: list[dict[str, Any]], metas: dict[str, list[str]]) -> list[str]:
+    """The names the page gives its site: og:site_name, application-name, JSON-LD publisher."""
     site_names = list(metas.get("og:site_name", [])) + list(metas.get("application-name", []))
     for obj in jsonld:
         publisher = obj.get("publisher")
         if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             site_names.append(publisher["name"])
+    return site_names
+
+
+def _title(tree: Any, jsonld: list[dict[str, Any]], metas: dict[str, list[str]]) -> str | None:
+    site_names = _site_names(jsonld, metas)
     candidates: list[tuple[str, bool]] = [(value, False) for value in metas.get("og:title", [])]
     candidates += [
         (h, False) for obj in jsonld if _is_article(obj) for h in [_first_str(obj.get("headline"))] if h
@@ -912,7 +919,7 @@ def _parse_article(html: str | bytes, url: str, options: _Options) -> Article:
     except Exception:  # a parser failure on hostile input must not escape
         return empty
     url = url if isinstance(url, str) else ""
-    title = canonical = author = None
+    title = canonical = author = site = None
     published: datetime | None = None
     published_from: str | None = None
     try:
@@ -922,6 +929,7 @@ def _parse_article(html: str | bytes, url: str, options: _Options) -> Article:
         canonical = _canonical(tree, metas, url)
         author = _author(tree, jsonld, metas)
         published, published_from = _published(tree, jsonld, metas, url)
+        site = next((_norm(name)[:200] for name in _site_names(jsonld, metas) if _norm(name)), None)
     except Exception:  # metadata is best effort; keep going to the text
         pass
     try:
@@ -935,6 +943,7 @@ def _parse_article(html: str | bytes, url: str, options: _Options) -> Article:
         published=published,
         published_from=published_from,
         author=author,
+        site=site,
     )
 
 

@@ -463,7 +463,10 @@ _DURATION = re.compile(rf"{_NUM_START}(?P<num>{_DIGITS}|{_WORDNUM}){_SEP}{_TIME_
 _DURATION_RANGE = re.compile(
     rf"{_NUM_START}(?P<num>{_DIGITS}|{_WORDNUM}){_RANGE_SEP}(?P<num2>{_DIGITS}|{_WORDNUM}){_SEP}{_TIME_UNIT}"
 )
-_AGE = re.compile(r"(?:-|\s+)(?i:olds?|ago)\b")  # "a 30-year-old", "five years ago"
+# An age or an offset, not a length: "a 30-year-old", "five years ago", "two years early", "a year into"
+_AGE = re.compile(
+    r"(?:-|\s+)(?i:olds?|ago|early|earlier|ahead|late|later|behind|before|after(?! which)|into)\b"
+)
 _YEARS_PER = {"y": 1.0, "m": 1 / 12, "d": 10.0}
 
 

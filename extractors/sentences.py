@@ -107,3 +107,27 @@ def lede(text: str, paragraphs: int = 2, limit: int = 6) -> list[Sentence]:
         if seen >= paragraphs:
             break
     return out[:limit]
+
+
+_ITEM_RE = re.compile(r"(?P<number>\d{1,2})[.)]\s+(?P<body>\S.*)", re.DOTALL)
+MAX_ITEMS = 12
+
+
+def numbered_items(text: str) -> list[tuple[str, str]]:
+    """The items of a numbered digest ("1. Nordlys goes to Bergen. The Norwegian GPU cloud ..."), each
+    as (its first sentence, the rest), when the text opens with item 1 and numbers at least two in
+    order; else none (a numbered list later in a news story is not a digest)."""
+    items: list[tuple[str, str]] = []
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        match = _ITEM_RE.fullmatch(paragraph)
+        if match is None:
+            if not items and len(paragraph) >= MIN_PARAGRAPH_CHARS:
+                return []  # the text opens with a paragraph of its own: a story, not a digest
+            continue
+        if int(match["number"]) != len(items) + 1:
+            break
+        sentences = split_sentences(match["body"])
+        items.append((sentences[0], " ".join(sentences[1:])) if sentences else ("", ""))
+        if len(items) == MAX_ITEMS:
+            break
+    return items if len(items) >= 2 else []

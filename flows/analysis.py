@@ -53,7 +53,8 @@ def recognizer(orgs: OrganizationIndex) -> OrgRecognizer:
     return OrgRecognizer(orgs)
 
 
-Detect = Callable[[Sequence[tuple[str, str, datetime | None]]], Iterable[list[Candidate]]]
+DocumentText = tuple[str, str, datetime | None, str | None]  # title, text, published_at, site_name
+Detect = Callable[[Sequence[DocumentText]], Iterable[list[Candidate]]]
 
 
 def extract_events(
@@ -64,15 +65,17 @@ def extract_events(
     (title, text, published) articles in order (`flows.workers.Detector`: on worker processes);
     without it, `detect_events` here."""
 
-    def inline(articles: Sequence[tuple[str, str, datetime | None]]) -> Iterator[list[Candidate]]:
+    def inline(articles: Sequence[DocumentText]) -> Iterator[list[Candidate]]:
         judge, names = sentence_judge(), recognizer(orgs)
-        for title, text, published in articles:
-            yield detect_events(title, text, published, orgs, judge, names)
+        for title, text, published, site in articles:
+            yield detect_events(title, text, published, orgs, judge, names, site=site)
 
     def work(session: Session) -> EventChanges:
         changes = EventChanges()
         documents = fetched_documents(session, document_ids)
-        found = (detect or inline)([(d.title or "", d.text or "", d.published_at) for d in documents])
+        found = (detect or inline)(
+            [(d.title or "", d.text or "", d.published_at, d.site_name) for d in documents]
+        )
         for document, candidates in zip(documents, found, strict=True):
             result = store_mentions(session, document, candidates)
             document.extracted_hash = document.content_hash  # done, in the same transaction

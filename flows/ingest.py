@@ -155,6 +155,7 @@ def page_record(item: FeedItem, source_id: int, result: FetchResult) -> PageReco
     record.url = canonical_url(article.canonical_url, result.final_url)
     record.title = article.title or item.title
     record.author = article.author or item.author
+    record.site_name = article.site
     record.text = article.text
     record.content_hash = content_hash(article.text)
     record.published_at = article.published or item.published

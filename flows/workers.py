@@ -125,7 +125,7 @@ def page_records(items: Sequence[tuple[FeedItem, int]], results: Sequence[FetchR
 # Event detection
 # --------------------------------------------------------------------------------------------------
 
-Article = tuple["str", "str", "datetime | None"]  # title, text, published_at
+Article = tuple["str", "str", "datetime | None", "str | None"]  # title, text, published_at, site_name
 _ORGS: dict[str, OrganizationIndex] = {}  # in a worker: organization lists by digest, unpickled once
 
 
@@ -154,7 +154,10 @@ def _detect(orgs: OrganizationIndex, articles: Sequence[Article]) -> list[list[C
     from flows.analysis import recognizer, sentence_judge
 
     judge, names = sentence_judge(), recognizer(orgs)
-    return [detect_events(title, text, published, orgs, judge, names) for title, text, published in articles]
+    return [
+        detect_events(title, text, published, orgs, judge, names, site=site)
+        for title, text, published, site in articles
+    ]
 
 
 def _detect_in_worker(digest: str, pickled: bytes, articles: Sequence[Article]) -> list[list[Candidate]]:

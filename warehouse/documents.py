@@ -31,6 +31,7 @@ class PageRecord:
     published_from: str | None = None
     feed_title: str | None = None
     feed_summary: str | None = None
+    site_name: str | None = None
     http_status: int | None = None
     error: str | None = None
     transient: bool = False
@@ -95,6 +96,7 @@ def _store_one(session: Session, record: PageRecord) -> tuple[str, Document | No
     document.published_from = record.published_from
     document.feed_title = record.feed_title or document.feed_title
     document.feed_summary = record.feed_summary or document.feed_summary
+    document.site_name = record.site_name
     document.http_status = record.http_status
     document.last_error = None
     document.retry_next_run = False

@@ -91,6 +91,7 @@ class Document(SQLModel, table=True):
     published_from: str | None = Field(default=None, max_length=20)  # json-ld | meta | time | feed
     feed_title: str | None = Field(default=None, sa_column=Column(Text))
     feed_summary: str | None = Field(default=None, sa_column=Column(Text))
+    site_name: str | None = Field(default=None, max_length=200)  # the page's own: "Baobab Cloud Blog"
     fetch_status: str = Field(default="ok", max_length=20, index=True)  # ok | failed | duplicate
     http_status: int | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))

@@ -302,3 +302,73 @@ def test_a_headline_name_without_its_company_word_is_that_company(
         {"Brisk Harbor Holdings", "Quillon AI"},
         "in_talks",
     )
+
+
+def test_a_company_blog_post_in_the_first_person_is_the_sites_company(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    judge, recognizer = tools
+    title = "Our Accra region is open"
+    body = (
+        "Today we opened our third region, in Accra, with 1,500 GPUs available on demand and by "
+        "reservation.\n\nWe built it for customers whose data must stay in Ghana."
+    )
+    [event] = detect_events(title, body, JUNE, ORGS, judge, recognizer, site="Volta Cloud Blog")  # type: ignore[arg-type]
+    assert (event.type, event.parties, event.gpus) == ("capacity", ("Volta Cloud",), 1500)
+    assert detect_events(title, body, JUNE, ORGS, judge, recognizer, site="The Accra Times") == []  # type: ignore[arg-type]
+
+
+def test_a_product_named_after_the_blogs_company_is_that_company(tools: tuple[object, OrgRecognizer]) -> None:
+    judge, recognizer = tools
+    title = "Introducing Tessel Reserve: up to 35% off for two-year reservations"
+    body = (
+        "Tessel Reserve is a new way to buy capacity. A two-year commitment is priced up to 35% below our "
+        "on-demand rate, starting today."
+    )
+    found = detect_events(title, body, JUNE, ORGS, judge, recognizer, site="The Tessel Blog")  # type: ignore[arg-type]
+    assert [(e.type, e.parties) for e in found] == [("pricing", ("Tessel",))]
+
+
+def test_each_item_of_a_numbered_digest_is_read_as_a_story(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "The Friday Rack: a Porto lease and a quiet week for prices"
+    body = (
+        "1. Duero AI signs with Kestra Cloud. Porto-based Duero AI has agreed to rent 2,048 GPUs from "
+        "Kestra Cloud for two years in a $41 million contract, the Lisbon provider said today. A big one "
+        "for Portugal.\n\n"
+        "2. Prices. Our GPU rental index was flat for a fourth week, and nobody we spoke to expects that "
+        "to change before the summer."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, set(event.parties), event.amount_usd, event.gpus) == (
+        "partnership",
+        {"Duero AI", "Kestra Cloud"},
+        41_000_000.0,
+        2048,
+    )
+
+
+def test_a_headline_short_name_takes_the_longer_form_that_speaks(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Quorra brings a 60,000-GPU training cluster online in Oregon"  # NER: an organization here
+    body = (
+        "Quorra Reasoning said on Wednesday it has switched on a training cluster of 60,000 Nvidia GPUs at "
+        "a leased site near Salem, Oregon, making the lab one of a few with a cluster that size."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, event.parties, event.gpus) == ("capacity", ("Quorra Reasoning",), 60000)
+
+
+def test_a_party_the_headline_writes_counts_though_ner_misses_it_there(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    title = "Lumo AI ends $70m Fjell contract early and moves to Oracle"  # NER reads "Fjell" as a person
+    body = (
+        "Oslo model developer Lumo AI has terminated its $70m compute contract with Fjell Compute two years "
+        "early, the Norwegian GPU cloud confirmed on Tuesday."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, set(event.parties), event.amount_usd, event.duration_years) == (
+        "partnership",
+        {"Lumo AI", "Fjell Compute"},
+        70_000_000.0,
+        None,  # "two years early" is no contract length
+    )

@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 
 from extractors.entities import CATEGORIES, OrganizationIndex
-from extractors.org_recognizer import MAX_CHARS, FoundOrg, OrgRecognizer, describe_category, normalise_name
+from extractors.org_recognizer import (
+    MAX_CHARS,
+    FoundOrg,
+    OrgRecognizer,
+    describe_category,
+    normalise_name,
+    site_company,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "org_sentences.jsonl"
@@ -451,3 +458,46 @@ def test_a_verb_before_a_described_name_is_no_place_modifier(recognizer: OrgReco
     # "the Abu Dhabi technology investor MGX" makes "Abu Dhabi" a place; a verb between makes it a subject
     found = unknown(recognizer, "Tarrow Labs acquires inference chip developer Quorra Systems")
     assert found == {"Tarrow Labs": "ai_lab", "Quorra Systems": "chip_maker"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name ending in AI opening a sentence before "is": a company unless shaped like an adjective
+        ("Tarvik AI is charging 8% less for reserved H100s from July.", {"Tarvik AI": None}),
+        ("Agentic AI is the next wave, the analyst said.", {}),
+        # a place and the technology before a noun: neither a company
+        ("Zephyr Cloud will build a Pune AI data centre next year.", {"Zephyr Cloud": "gpu_cloud"}),
+        # a headline's number and plural noun are no name; a newsletter is no company
+        (
+            "Orsk Silicon to Supply 12,000 Training Accelerators to Vell Compute",
+            {"Vell Compute": "gpu_cloud"},
+        ),
+        ("The Daily Rack: a Lisbon campus and a Porto lease", {}),
+        # "Silicon" and "Data" end company names, with a category
+        (
+            "Maple Row Data signed a lease with Orsk Silicon on Monday.",
+            {"Maple Row Data": "data_center_operator", "Orsk Silicon": "chip_maker"},
+        ),
+    ],
+)
+def test_ai_places_headline_numbers_newsletters_and_name_ends(
+    recognizer: OrgRecognizer, text: str, expected: dict[str, str | None]
+) -> None:
+    assert unknown(recognizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("site", "name", "category"),
+    [
+        ("The Tessel Blog", "Tessel", None),
+        ("Vantor Cloud Blog", "Vantor Cloud", "gpu_cloud"),
+        ("Vantor Cloud", "Vantor Cloud", "gpu_cloud"),
+        ("Google Cloud Press Room", "Google", "hyperscale_cloud"),
+        ("The Verge", None, None),
+        ("Datacentre Weekly", None, None),
+    ],
+)
+def test_a_company_site_names_its_company(site: str, name: str | None, category: str | None) -> None:
+    found = site_company(site, OrganizationIndex.load())
+    assert (found.name, found.category) == (name, category) if name else found is None
