@@ -300,7 +300,7 @@ MODIFIER_AFTER = re.compile(
     r"^(?:-(?:backed|based|owned|made|designed|powered|built|funded)\b|'s? (?:newer |latest |new )?"
     r"(?:h\d+|gb?\d+|b\d+|mi\d+|tpus?|gpus?|chips?|blackwell|hopper|trainium\d?|inferentia|parts)\b|"
     r"\s+(?:h\d+|gb?\d+|b\d+|mi\d+\w*|gpus?|tpus?|chips?|accelerators?|blackwell|hopper|grace|trainium\d?|"
-    r"inferentia|shares|stock|stake))",
+    r"inferentia|shares|stock|stake|fleet|hardware|servers|systems|silicon))",
     re.IGNORECASE,
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -326,9 +326,17 @@ WHEN = re.compile(
     rf"(?:(?P<month>{_MONTH_RX})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?)?"
 )
 PAST_TIME = re.compile(
-    rf"\b(?:(?P<month>{_MONTH_RX})\b|(?:in|since|of) (?P<year>(?:19|20)\d\d)\b|"
+    rf"\b(?:(?P<month>{_MONTH_RX})\b|(?:[Ii]n|[Ss]ince|of) (?P<year>(?:19|20)\d\d)\b|"
     r"(?P<relative>last (?:year|month|week)|earlier this (?:year|month)|a year ago|months ago))"
 )
+EARLIER_YEAR = re.compile(
+    r"\s*(?:[Ii]n|[Bb]ack in|[Ss]ince) (?:(?:early|late|mid-?)\s*)?(?P<year>(?:19|20)\d\d)\b"
+)
+# What a figure after it is the running total of: "bringing the site's planned total to", "taking it to".
+RUNNING_TOTAL = re.compile(
+    r"\b(?:bring(?:s|ing)?|tak(?:es|ing)|lift(?:s|ing)|rais(?:es|ing)|total(?:ling)?)\b[^.;]{0,40}?\bto\s+(?:about\s+|some\s+)?$"
+)
+DEAL_NOUN = _rx(r"\b(?:deals?|contracts?|agreements?|arrangements?|pacts?|partnerships?|leases?|tie-ups?)\b")
 LOOKBACK_DAYS = 14
 LEDE_PARAGRAPHS = 2  # paragraphs (after headings) that state an article's subject
 
@@ -380,8 +388,10 @@ def detect_events(
         if candidate is None or not article.headlines(candidate.parties, headline_orgs):
             continue
         past_lede = sentence.paragraph >= LEDE_PARAGRAPHS  # (a release's headline and summary lines)
-        if past_lede and _recalls_past(sentence.text, published_day):
-            continue
+        if _earlier_year(sentence.text, published_day) or (
+            past_lede and _recalls_past(sentence.text, published_day)
+        ):
+            continue  # "In 2025 it ordered 30,000 GPUs", in a 2026 launch release
         if past_lede and _restates(candidate, found):
             found = _add(found, candidate, fill_only=True)  # figures of the event found, never its status
         elif not past_lede or not found or _uncovered(candidate, headline_orgs, found):
@@ -391,6 +401,12 @@ def detect_events(
         candidate = _candidate(Sentence(title, -1, -1), article, day, opening[:2], headline)
         found = [candidate] if candidate is not None else []
     return _without_deal_capacity(found)
+
+
+def _earlier_year(text: str, published: date) -> bool:
+    """Whether a sentence opens by dating itself in an earlier year ("In 2025 it ordered ...")."""
+    match = EARLIER_YEAR.match(text)
+    return match is not None and int(match["year"]) < published.year
 
 
 def _recalls_past(text: str, published: date) -> bool:
@@ -457,11 +473,13 @@ class _Article:
 
     @cached_property
     def subject(self) -> str | None:
-        """The headline's first organization: the list's, else (with a recognizer) the first that acts."""
+        """The headline's first organization: the list's, else (with a recognizer) the first that acts,
+        else the company whose own site the page is on."""
+        own = self.publisher.name if self.publisher is not None else None
         if self.fallback is not None or self.recognizer is None:
-            return self.fallback
+            return self.fallback or own
         acting = _parties(_acting(self._title_mentions, self.title), self.title)
-        return self.full_name(acting[0]) if acting else None
+        return self.full_name(acting[0]) if acting else own
 
     def consistent(self, mentions: list[FoundOrg], clause: str) -> list[FoundOrg]:
         """A sentence's mentions read with the article's: an unknown name in its longer form (spanning
@@ -550,7 +568,8 @@ def _candidate(
         and ANAPHOR.match(_blank_dateline(clause))
     ):
         parties.insert(0, fallback)  # "The company will rent 16,000 GPUs from Sahyadri Cloud": the headline's
-    if not _in_market(mentions, parties, clause + " " + title):
+    context = article.document if own is not None and own.name in parties else title  # a company's post
+    if not _in_market(mentions, parties, clause + " " + context):
         return None
     status = _status(sentence.text + " " + title, verdict)
     says = _says(verdict)
@@ -573,6 +592,8 @@ def _candidate(
             price_change_pct=percent,
             roles=((party, "provider"),),
         )
+    if kind == "partnership" and len(parties) >= 4 and len(DEAL_NOUN.findall(clause)) >= 2:
+        return None  # "OpenAI's $300 billion arrangement with Oracle, CoreWeave's contract with Meta ...": a tally
     if kind == "partnership":
         more = _continuation(following[:1], when)
         ordered = tuple(sorted(parties))
@@ -608,8 +629,7 @@ def _candidate(
             sentence.text,
             amount_usd=_amount(clause),
             capacity_mw=capacity,
-            gpus=gpus,
-            duration_years=_duration(clause),  # an investment's period ("over the next two years")
+            gpus=gpus,  # no duration: it is a contract's length (spec §2), not a build's "over six years"
             roles=((party, "builder"),),
         )
     return None
@@ -777,10 +797,14 @@ def _amount(text: str) -> float | None:
 
 def _capacity(text: str) -> float | None:
     """Power the sentence adds: one figure, or the sum of several sites (a stated total wins); a part
-    of a figure already given ("6 gigawatts ..., starting with 1 gigawatt") is not added."""
+    of a figure already given ("6 gigawatts ..., starting with 1 gigawatt") and a running total
+    ("bringing the site's planned total to 800 megawatts") are not added."""
     values = list(
         dict.fromkeys(
-            p.mw for p in find_power(text) if not PART_OF.search(text, max(0, p.start - 30), p.start)
+            p.mw
+            for p in find_power(text)
+            if not PART_OF.search(text, max(0, p.start - 30), p.start)
+            and not RUNNING_TOTAL.search(text, max(0, p.start - 60), p.start)
         )
     )
     if not values:

@@ -299,7 +299,7 @@ _CORPORATE_VERBS = _words(
     "partner partnered partners team teams won wins expanded expands launched launches builds built operates operated filed "
     "files reported reports unveiled unveils landed lands closed closes completed completes breaks opens "
     "invests commits cuts lowers slashes taps picks selects enters begins starts deploys adds doubles takes "
-    "inks books ships supplies sign agree announce form forms formed"
+    "inks books ships supplies sign agree announce form forms formed orders ordered rents rented hires"
 )
 _DEAL_PREPOSITIONS = _words("with from by between to")
 _APPOSITION_RE = re.compile(
@@ -549,7 +549,7 @@ class OrgRecognizer:
     @staticmethod
     def _ner_piece(tokens: list[Token], run_of: dict[int, list[Token]]) -> _Candidate | None:
         while tokens and (
-            tokens[0].is_stop
+            (tokens[0].is_stop and not _number_word_name(tokens))
             or _descriptor_word(tokens[0])
             or tokens[0].is_punct
             or not _has_alnum(tokens[0].text)
@@ -781,7 +781,7 @@ _NAME_TAILS = _words(
     "Models Energy Energia Energie Energi Enerji Energía Power Renewables Renovables Utilities Electric Digital Data Datacenters "
     "Rechenzentren Centers Centres Mining Miners Holdings Group Bank Capital Partners Ventures Investments Technologies "
     "Technology Systems Semiconductor Semiconductors Robotics Infrastructure Solutions Software Industries "
-    "Intelligence Hyperscale Foundry Silicon GPU AI"
+    "Intelligence Hyperscale Foundry Silicon Semi GPU AI"
 )  # "GPU" and "AI" end a name only where _runs and _ai_name_ends allow
 
 
@@ -818,7 +818,7 @@ def is_name_tail(word: str) -> bool:
 _TAIL_CATEGORIES = {
     **dict.fromkeys(("cloud", "clouds", "neocloud", "compute", "computing", "gpu"), "gpu_cloud"),
     **dict.fromkeys(("labs", "lab", "models", "intelligence"), "ai_lab"),
-    **dict.fromkeys(("semiconductor", "semiconductors", "foundry", "silicon"), "chip_maker"),
+    **dict.fromkeys(("semiconductor", "semiconductors", "foundry", "silicon", "semi"), "chip_maker"),
     **dict.fromkeys(
         ("data", "datacenters", "rechenzentren", "hyperscale", "mining", "miners"), "data_center_operator"
     ),
@@ -932,6 +932,13 @@ def _ends_name(doc: Doc, i: int) -> bool:
         return True
     token = doc[i]
     return token.is_punct or token.is_stop or token.text in ("'s", "’s") or token.lower_ in _CORPORATE_VERBS
+
+
+def _number_word_name(tokens: list[Token]) -> bool:
+    """A capitalised number word opening a name before another capitalised word ("Nine Rivers AI")."""
+    return (
+        len(tokens) > 1 and tokens[0].like_num and tokens[0].text.istitle() and tokens[1].text[:1].isupper()
+    )
 
 
 def _place_and_ai(tokens: list[Token]) -> bool:

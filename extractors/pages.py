@@ -508,6 +508,19 @@ def _strip_site(title: str, site_names: Iterable[str], *, from_title_tag: bool) 
     return title
 
 
+def _title_suffix(tree: Any, title: str | None) -> str | None:
+    """The site name a <title> adds after the headline ("... - Mbira Labs Blog"), when no meta names one."""
+    tags = tree.xpath("(//title)[1]")
+    if not tags or not title:
+        return None
+    raw = _norm(_text(tags[0]))
+    for sep in _TITLE_SEPARATORS[:4]:
+        if raw.startswith(title + sep):
+            tail = raw[len(title + sep) :].strip()
+            return tail[:200] if 0 < len(tail.split()) <= 5 else None
+    return None
+
+
 def _site_names(jsonld: list[dict[str, Any]], metas: dict[str, list[str]]) -> list[str]:
     """The names the page gives its site: og:site_name, application-name, JSON-LD publisher."""
     site_names = list(metas.get("og:site_name", [])) + list(metas.get("application-name", []))
@@ -929,7 +942,8 @@ def _parse_article(html: str | bytes, url: str, options: _Options) -> Article:
         canonical = _canonical(tree, metas, url)
         author = _author(tree, jsonld, metas)
         published, published_from = _published(tree, jsonld, metas, url)
-        site = next((_norm(name)[:200] for name in _site_names(jsonld, metas) if _norm(name)), None)
+        declared = (_norm(name)[:200] for name in _site_names(jsonld, metas) if _norm(name))
+        site = next(declared, None) or _title_suffix(tree, title)
     except Exception:  # metadata is best effort; keep going to the text
         pass
     try:

@@ -414,9 +414,11 @@ _CHIP_TAIL = (
     rf"(?:(?P<mods>(?:{_SEP}{_CHIP_MODIFIER}){{0,3}})(?P<nsep>{_SEP})(?P<noun>{_CHIP_NOUN})|{_SEP}(?P<model>{_CHIP_MODEL}))"
     r"(?!\w)(?!(?:-|\s)?(?i:hours?|hrs?)\b)"  # GPU-hours are time, not chips
 )
-# "one million of Google's TPU chips": a scaled count may take "of" before its modifiers.
+# "one million of Google's TPU chips": a scaled count may take "of" before its modifiers; any count "of
+# its" ("24,000 of its V2 accelerators").
 _CHIPS = re.compile(
-    rf"(?<![A-Za-z]-){_NUM_START}(?P<num>{_DIGITS}|{_WORDNUM}|{_ARTICLE})(?:{_CHIP_SCALE}(?:\s+of(?=\s+[A-Z]))?)?{_CHIP_TAIL}"
+    rf"(?<![A-Za-z]-){_NUM_START}(?P<num>{_DIGITS}|{_WORDNUM}|{_ARTICLE})(?:{_CHIP_SCALE}(?:\s+of(?=\s+[A-Z]))?)?"
+    rf"(?:\s+of\s+(?:its|their|our))?{_CHIP_TAIL}"
 )
 _CHIPS_VAGUE = re.compile(
     r"\b(?i:(?:tens|hundreds|dozens)\s+of\s+(?:thousands|millions)|(?:several|a\s+few|few|many)\s+"

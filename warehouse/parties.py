@@ -32,3 +32,18 @@ def seen_parties(session: Session) -> list[SeenParty]:
         ).all()
     )
     return [SeenParty(party, int(n), examples.get(first, "")) for party, n, first in counts]
+
+
+def party_evidence(session: Session, parties: list[str], limit: int = 20) -> list[str]:
+    """Evidence sentences of the events any of these parties is in, newest mentions first (at most
+    `limit`): where the warehouse has seen them described ("GPU cloud Lumenfield")."""
+    if not parties:
+        return []
+    rows = session.exec(
+        select(EventMention.evidence)
+        .join(EventParty, col(EventParty.event_id) == col(EventMention.event_id))
+        .where(col(EventParty.party).in_(parties))
+        .order_by(col(EventMention.id).desc())
+        .limit(limit)
+    ).all()
+    return list(dict.fromkeys(rows))

@@ -43,6 +43,7 @@ from warehouse.alerts import (
 )
 from warehouse.engine import session_scope, write
 from warehouse.exposure import top_share_shifts
+from warehouse.parties import party_evidence
 from warehouse.relationship_states import transitions_caused
 from warehouse.timeline import as_json
 
@@ -100,7 +101,7 @@ def _fire_batch(
             event.id, event.type, tuple(event.parties), event.impact_level, event.price_change_pct, event.date
         )
         if event.type == "partnership" and any(orgs.resolve(p) is None for p in event.parties):
-            view = replace(view, clouds=_described_clouds(shaped[event.id], orgs))
+            view = replace(view, clouds=_described_clouds(session, shaped[event.id], orgs))
         if ledger and event.type == "partnership":
             view = replace(
                 view,
@@ -125,12 +126,14 @@ def _fire_batch(
     return counts
 
 
-def _described_clouds(event: dict[str, object], orgs: OrganizationIndex) -> tuple[str, ...]:
-    """Parties of an event the list lacks whose sentences describe them as a cloud or compute
-    provider ("Sesterce, a French GPU cloud provider"): a deal with one is a new cloud deal too."""
-    sentences = [str(s.get("evidence") or "") for s in event["sources"]]  # type: ignore[attr-defined]
-    found = recognizer(orgs).find_many(sentences)
+def _described_clouds(session: Session, event: dict[str, object], orgs: OrganizationIndex) -> tuple[str, ...]:
+    """Parties of an event the list lacks that its sentences, or those of the party's other events,
+    describe as a cloud or compute provider ("Sesterce, a French GPU cloud provider"; "has leased 200
+    megawatts to GPU cloud Lumenfield" for a later Lumenfield deal): a deal with one is a new cloud deal."""
     parties = set(event["parties"])  # type: ignore[arg-type]
+    sentences = [str(s.get("evidence") or "") for s in event["sources"]]  # type: ignore[attr-defined]
+    sentences += party_evidence(session, sorted(p for p in parties if orgs.resolve(p) is None))
+    found = recognizer(orgs).find_many(list(dict.fromkeys(sentences)))
     return tuple(
         sorted({f.name for mentions in found for f in mentions if f.cloud_provider and f.name in parties})
     )

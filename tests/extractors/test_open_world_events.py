@@ -207,7 +207,7 @@ def test_a_later_paragraph_fills_in_the_figures_of_the_event_found(
     )
 
 
-def test_an_investment_plan_keeps_its_period(tools: tuple[object, OrgRecognizer]) -> None:
+def test_an_investment_plans_period_is_no_contract_length(tools: tuple[object, OrgRecognizer]) -> None:
     title = "Microsoft to invest $2.2 billion in Vietnam cloud and AI infrastructure"
     body = (
         "Microsoft will invest $2.2 billion in cloud and AI infrastructure in Vietnam over the next four "
@@ -218,7 +218,7 @@ def test_an_investment_plan_keeps_its_period(tools: tuple[object, OrgRecognizer]
         "capacity",
         ("Microsoft",),
         2.2e9,
-        4.0,
+        None,  # duration_years is a contract's length (spec §2), not a plan's "over the next four years"
     )
 
 
@@ -372,3 +372,30 @@ def test_a_party_the_headline_writes_counts_though_ner_misses_it_there(
         70_000_000.0,
         None,  # "two years early" is no contract length
     )
+
+
+def test_a_running_total_is_not_the_increment(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Redmesa adds 250 megawatts to its Nevada AI campus"
+    body = (
+        "Redmesa Digital will add another 250 megawatts of capacity at its Nye County campus, bringing the "
+        "site's planned total to 650 megawatts, the company said Monday."
+    )
+    [event] = events(tools, title, body)
+    assert (event.type, event.parties, event.capacity_mw) == ("capacity", ("Redmesa Digital",), 250.0)
+
+
+def test_a_tally_of_old_deals_and_an_earlier_years_order_are_no_events(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    tally = (
+        "Since then, OpenAI's $40 billion arrangement with Oracle, CoreWeave's $9 billion contract with Meta "
+        "and Nebius's pact with Microsoft have reset the scale of the market."
+    )
+    assert events(tools, "The neocloud bubble has a long fuse", tally) == []
+    launch = (
+        "Q7 Cloud said on Monday it has launched a managed inference service. In 2025 it ordered 20,000 GPUs."
+    )
+    late = datetime(2026, 9, 1, tzinfo=UTC)
+    judge, recognizer = tools
+    found = detect_events("Q7 Cloud Launches Inference Service", launch, late, ORGS, judge, recognizer)  # type: ignore[arg-type]
+    assert [e for e in found if e.type == "capacity"] == []

@@ -474,6 +474,11 @@ def test_a_verb_before_a_described_name_is_no_place_modifier(recognizer: OrgReco
             {"Vell Compute": "gpu_cloud"},
         ),
         ("The Daily Rack: a Lisbon campus and a Porto lease", {}),
+        # a capitalised number word opens a name; "Semi" ends one
+        (
+            "Lima-based Four Winds AI has agreed to rent GPUs from Varga Semi.",
+            {"Four Winds AI": None, "Varga Semi": "chip_maker"},
+        ),
         # "Silicon" and "Data" end company names, with a category
         (
             "Maple Row Data signed a lease with Orsk Silicon on Monday.",

@@ -279,6 +279,19 @@ def test_title_site_suffix_and_canonical() -> None:
     assert article.canonical_url == "https://example.com/news/acme-deal"
 
 
+def test_site_name_from_meta_else_from_the_title_tags_suffix() -> None:
+    declared = parse_article(
+        page('<meta property="og:site_name" content="The Tessel Blog">'), "https://e.com/a"
+    )
+    assert declared.site == "The Tessel Blog"
+    head = "<title>Our Accra region is open - Volta Cloud Blog</title>"
+    body = (
+        "<h1>Our Accra region is open</h1><p>Today we opened our third region, in Accra, with 1,500 GPUs.</p>"
+    )
+    assert parse_article(page(head, body), "https://e.com/b").site == "Volta Cloud Blog"
+    assert parse_article(page("<title>Our Accra region is open</title>"), "https://e.com/c").site is None
+
+
 def test_og_url_when_no_canonical() -> None:
     head = '<meta property="og:url" content="https://example.com/b">'
     assert parse_article(page(head), "https://example.com/b?x=1").canonical_url == "https://example.com/b"

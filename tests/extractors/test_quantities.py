@@ -193,6 +193,7 @@ CHIPS = [
     ("hundreds of thousands of GPUs", None, "hundreds of thousands of GPUs"),
     ("thousands of accelerators", None, "thousands of accelerators"),
     ("several thousand GPUs", None, "several thousand GPUs"),
+    ("12,000 of its K3 accelerators", 12_000, "12,000 of its K3 accelerators"),
 ]
 
 NO_CHIPS = [
@@ -247,6 +248,9 @@ NO_DURATIONS = [
     "$5bn a year",
     "fiscal 2025 year-end",
     "grew 24% year-over-year",
+    "ended the contract three years early",
+    "two years after the merger",
+    "a year into the lease",
 ]
 
 

@@ -260,3 +260,33 @@ def test_a_deal_with_a_gpu_cloud_the_list_lacks_is_a_new_cloud_deal(database_url
         from warehouse.alerts import alerts_json
 
         assert [a["event_id"] for a in alerts_json(session)] == [deal]
+
+
+def test_a_gpu_cloud_described_in_another_event_makes_its_later_deal_a_cloud_deal(database_url: str) -> None:
+    from flows.alerting.outbox import fire_alerts
+    from flows.alerting.rules import AlertConfig, Rule
+    from warehouse.alerts import alerts_json
+
+    lease = event(
+        database_url,
+        "2025-03-01",
+        ("Grantham Holdings", "Orvella"),
+        "Grantham Holdings has leased 120 megawatts of its capacity to GPU cloud Orvella for ten years.",
+    )
+    later = event(
+        database_url,
+        "2025-06-01",
+        ("Orvella", "Pentire Labs"),
+        "AI lab Pentire Labs has agreed to buy $900 million of computing capacity from Orvella.",
+    )
+    event(
+        database_url,
+        "2025-06-02",
+        ("Pentire Labs", "Wexcombe"),
+        "Pentire Labs has agreed to buy $50 million of software from Wexcombe.",
+    )
+    assert ORGS.resolve("Orvella") is None and ORGS.resolve("Wexcombe") is None
+    rules = AlertConfig((Rule("deals", "new-cloud-deal", ("log",)),))
+    assert fire_alerts(database_url, rules, ORGS).fired == 2
+    with session_scope(database_url) as session:
+        assert {a["event_id"] for a in alerts_json(session)} == {lease, later}  # not the software deal
