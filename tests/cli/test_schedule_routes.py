@@ -52,6 +52,16 @@ class PrefectApi:
     def get(self, path: str) -> httpx.Response:
         return httpx.get(f"{self.url}{path}", timeout=10)
 
+    def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        """POST as Prefect's own client does: a 429 or 503 (the server's database busy under load) is
+        retried, up to 5 times a second apart (PREFECT_CLIENT_MAX_RETRIES' default is 5)."""
+        for _ in range(5):
+            response = httpx.post(f"{self.url}{path}", json=body, timeout=10)
+            if response.status_code not in (429, 503):
+                break
+            time.sleep(1)
+        return response
+
     def deployment(self, name: str) -> dict[str, Any]:
         response = self.get(f"/deployments/name/{name}")
         assert response.status_code == 200, f"{name}: {response.status_code} {response.text[:200]}"
@@ -176,9 +186,7 @@ def test_schedule_serves_its_own_deployment_on_the_profile_server_and_its_run_fi
             _assert_untouched(prefect_api.deployment(WORKER_DEPLOYMENT), worker_deployment)
 
             # one run of the served deployment executes in the schedule's process, over the corpus
-            run = httpx.post(
-                f"{prefect_api.url}/deployments/{served['id']}/create_flow_run", json={}, timeout=10
-            )
+            run = prefect_api.post(f"/deployments/{served['id']}/create_flow_run", {})
             assert run.status_code == 201, run.text
             state = _wait_for_run(prefect_api, run.json()["id"], schedule, stderr)
             assert state == "COMPLETED", stderr.read_text()[-3000:]
@@ -213,15 +221,14 @@ def test_schedule_refuses_a_deployment_of_its_name_that_belongs_to_a_work_pool(
 
     from cloudintel.scheduling import refuse_a_pooled_deployment
 
-    created = httpx.post(
-        f"{prefect_api.url}/deployments/",
-        json={
+    created = prefect_api.post(
+        "/deployments/",
+        {
             "name": DEPLOYMENT_NAME,
             "flow_id": worker_deployment["flow_id"],
             "work_pool_name": "cloudintel-pool",
             "entrypoint": "flows/daily.py:daily_pipeline",
         },
-        timeout=10,
     )
     assert created.status_code in (200, 201), created.text
     try:
