@@ -25,11 +25,10 @@ from multiprocessing import get_context
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from extractors.entities import OrganizationIndex
     from extractors.events import Candidate
     from extractors.feeds import FeedItem
+    from flows.analysis import DocumentText
     from flows.fetching.client import FetchResult
     from warehouse.documents import PageRecord
 
@@ -125,7 +124,6 @@ def page_records(items: Sequence[tuple[FeedItem, int]], results: Sequence[FetchR
 # Event detection
 # --------------------------------------------------------------------------------------------------
 
-Article = tuple["str", "str", "datetime | None", "str | None"]  # title, text, published_at, site_name
 _ORGS: dict[str, OrganizationIndex] = {}  # in a worker: organization lists by digest, unpickled once
 
 
@@ -137,7 +135,7 @@ class Detector:
         self._pickled = pickle.dumps(orgs, protocol=pickle.HIGHEST_PROTOCOL)
         self._digest = hashlib.sha1(self._pickled).hexdigest()
 
-    def __call__(self, articles: Sequence[Article]) -> Iterator[list[Candidate]]:
+    def __call__(self, articles: Sequence[DocumentText]) -> Iterator[list[Candidate]]:
         pool = _POOL
         if pool is None or len(articles) < 2:
             yield from _detect(self.orgs, articles)
@@ -149,7 +147,7 @@ class Detector:
             yield from future.result()
 
 
-def _detect(orgs: OrganizationIndex, articles: Sequence[Article]) -> list[list[Candidate]]:
+def _detect(orgs: OrganizationIndex, articles: Sequence[DocumentText]) -> list[list[Candidate]]:
     from extractors.events import detect_events
     from flows.analysis import recognizer, sentence_judge
 
@@ -160,7 +158,7 @@ def _detect(orgs: OrganizationIndex, articles: Sequence[Article]) -> list[list[C
     ]
 
 
-def _detect_in_worker(digest: str, pickled: bytes, articles: Sequence[Article]) -> list[list[Candidate]]:
+def _detect_in_worker(digest: str, pickled: bytes, articles: Sequence[DocumentText]) -> list[list[Candidate]]:
     orgs = _ORGS.get(digest)
     if orgs is None:
         orgs = _ORGS.setdefault(digest, pickle.loads(pickled))
