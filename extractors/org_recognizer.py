@@ -810,6 +810,20 @@ def site_company(site_name: str, orgs: OrganizationIndex) -> FoundOrg | None:
     return FoundOrg(name, 0, 0, name, False, category, category in CLOUD_CATEGORIES)
 
 
+def name_core(name: str) -> str | None:
+    """An unknown company's name without the company words that end it ("Halite Cloud" -> "Halite",
+    "Penrose Data Centres" -> "Penrose", "Kestrel-4 Compute" -> "Kestrel-4"): the form to look for
+    when the same company may be written both ways. None when no company word ends it, or when what
+    is left is itself a company word or a place ("Data Cloud", "Texas Energy Group")."""
+    words = name.split()
+    core = list(words)
+    while len(core) > 1 and core[-1] in _NAME_TAILS:
+        core.pop()
+    if len(core) == len(words) or core[-1] in _NAME_TAILS or is_place(" ".join(core)):
+        return None
+    return " ".join(core)
+
+
 def is_name_tail(word: str) -> bool:
     """Whether a capitalised word ends company names ("Cloud", "Labs", "Holdings")."""
     return word in _NAME_TAILS

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -17,7 +17,7 @@ from sqlmodel import Session
 from core.errors import ModelUnavailable
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate, SentenceJudge, detect_events
-from extractors.org_recognizer import OrgRecognizer
+from extractors.org_recognizer import OrgRecognizer, name_core
 from flows.settings import Settings
 from models.artifacts import load_detector
 from models.impact_rules import RULES_VERSION
@@ -28,10 +28,12 @@ from warehouse.events import (
     EventChanges,
     clear_pending_impact,
     events_to_classify,
+    refresh_event,
     set_impact,
     store_mentions,
 )
 from warehouse.labels import all_event_ids
+from warehouse.parties import rename_party, stored_forms
 
 LOG = logging.getLogger("cloudintel.extract")
 
@@ -76,7 +78,11 @@ def extract_events(
         found = (detect or inline)(
             [(d.title or "", d.text or "", d.published_at, d.site_name) for d in documents]
         )
-        for document, candidates in zip(documents, found, strict=True):
+        for document, found_here in zip(documents, found, strict=True):
+            candidates, renamed = fold_name_forms(session, found_here, orgs)
+            for event in renamed:
+                if refresh_event(session, event) and event not in changes.new + changes.changed:
+                    changes.changed.append(event)
             result = store_mentions(session, document, candidates)
             document.extracted_hash = document.content_hash  # done, in the same transaction
             session.add(document)
@@ -86,6 +92,39 @@ def extract_events(
         return changes
 
     return write(database_url, work)
+
+
+def fold_name_forms(
+    session: Session, candidates: Sequence[Candidate], orgs: OrganizationIndex
+) -> tuple[list[Candidate], list[str]]:
+    """One unknown company that articles write two ways ("Halite" / "Halite Cloud") is one party,
+    under its shorter form: a mention's "Halite Cloud" is stored as "Halite" once "Halite" is a
+    party, and a mention's "Halite" renames a stored "Halite Cloud". Listed companies keep their
+    canonical names. Returns the mentions so written and the stored events renamed."""
+    renamed: list[str] = []
+
+    def written(party: str) -> str:
+        if orgs.resolve(party) is not None:
+            return party
+        core = name_core(party)
+        if core is not None and orgs.resolve(core) is None and core in stored_forms(session, core):
+            return core
+        for longer in stored_forms(session, party):
+            if longer != party and name_core(longer) == party and orgs.resolve(longer) is None:
+                renamed.extend(rename_party(session, longer, party))
+        return party
+
+    folded = []
+    for candidate in candidates:
+        names = {party: written(party) for party in candidate.parties}
+        folded.append(
+            replace(
+                candidate,
+                parties=tuple(sorted(set(names.values()))),
+                roles=tuple((names.get(party, party), role) for party, role in candidate.roles),
+            )
+        )
+    return folded, sorted(set(renamed))
 
 
 def classify_events(database_url: str, event_ids: Sequence[str], judge: ImpactJudge) -> int:

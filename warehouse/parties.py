@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from warehouse.schema import EventMention, EventParty
+from warehouse.schema import Event, EventMention, EventParty
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,36 @@ def party_evidence(session: Session, parties: list[str], limit: int = 20) -> lis
         .limit(limit)
     ).all()
     return list(dict.fromkeys(rows))
+
+
+def stored_forms(session: Session, name: str) -> list[str]:
+    """Stored parties written `name` or `name` followed by more words ("Halite", "Halite Cloud")."""
+    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = session.exec(
+        select(EventParty.party)
+        .where((col(EventParty.party) == name) | col(EventParty.party).like(f"{escaped} %", escape="\\"))
+        .distinct()
+    ).all()
+    return sorted(rows)
+
+
+def rename_party(session: Session, old: str, new: str) -> list[str]:
+    """Write party `old` as `new` in every event, party row and mention that names it; the events
+    renamed."""
+    ids = sorted(session.exec(select(EventParty.event_id).where(EventParty.party == old).distinct()).all())
+    has_new = set(session.exec(select(EventParty.event_id).where(EventParty.party == new)).all())
+    for party in session.exec(select(EventParty).where(EventParty.party == old)).all():
+        session.delete(party)
+    session.flush()
+    session.add_all(EventParty(event_id=event_id, party=new) for event_id in ids if event_id not in has_new)
+    named: list[Event | EventMention] = [
+        *session.exec(select(Event).where(col(Event.id).in_(ids))).all(),
+        *session.exec(select(EventMention).where(col(EventMention.event_id).in_(ids))).all(),
+    ]
+    for row in named:
+        if old in row.parties:
+            row.parties = sorted({new if p == old else p for p in row.parties})
+            row.roles = [[new if p == old else p, role] for p, role in row.roles]
+            session.add(row)
+    session.flush()
+    return ids
