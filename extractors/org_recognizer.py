@@ -481,7 +481,7 @@ class OrgRecognizer:
                 FoundOrg(mention.name, mention.start, mention.end, mention.surface, True, category, cloud)
             )
             taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
-        for match in _TICKER_RE.finditer(text):  # "(NASDAQ: WULF)" names a listing, not a company
+        for match in _TICKER_RE.finditer(text):  # "(NASDAQ: WULF)", "(HLT)" name a listing, not a company
             taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
 
         runs = _runs(doc)
@@ -491,6 +491,10 @@ class OrgRecognizer:
             if any(taken[cand.start : cand.end]):
                 continue
             surface = text[cand.start : cand.end]
+            owner = _OWNER_RE.search(surface)
+            if owner is not None and _SITE_AFTER_RE.match(text, cand.end, cand.end + _WINDOW):
+                surface = surface[: owner.start()]
+            end = cand.start + len(surface)
             if len(surface) > _MAX_NAME or max(len(word) for word in surface.split()) > _MAX_WORD:
                 continue  # no company name is this long
             if _GROUPED_NUMBER_RE.search(surface) or _PERIODICAL_RE.search(surface):
@@ -500,11 +504,13 @@ class OrgRecognizer:
                 continue  # the list decides its own names (gated out or excluded here)
             if " " not in name and _never(name):
                 continue  # what is left of "a German AI" once the nationality goes: never a company
+            if _never(name.split()[0]) and name.split()[1][:1].islower():
+                continue  # "250 MW of Pecos goes to ...": a unit and a phrase, not a name
             if _SITE_BEFORE_RE.search(text, max(0, cand.start - 8), cand.start) and _SITE_AFTER_RE.match(
-                text, cand.end, cand.end + _WINDOW
+                text, end, end + _WINDOW
             ):
                 continue  # "its Valence facility": a place used as an adjective
-            modifier = _PLACE_MODIFIER_RE.match(text, cand.end, cand.end + _WINDOW)
+            modifier = _PLACE_MODIFIER_RE.match(text, end, end + _WINDOW)
             if modifier is not None and not _CORPORATE_VERBS.intersection(modifier.group(0).lower().split()):
                 continue  # "Bergen-based", "the Abu Dhabi technology investor MGX": a place
             if (
@@ -513,13 +519,13 @@ class OrgRecognizer:
                 and _THE_BEFORE_RE.search(text, max(0, cand.start - 5), cand.start)
             ):
                 continue  # "the iPhone", "the Stargate site": one word after "the" is rarely a company
-            category = self._describe(text, cand.start, cand.end) or _tail_category(name)
+            category = self._describe(text, cand.start, end) or _tail_category(name)
             if category is None and is_place(name) and not _TRAILING_LEGAL_RE.search(surface):
                 continue  # "Nilgiri Cloud from Chennai", "BENGALURU, Jan 7 -": a place, unless called a company
             found.append(
-                FoundOrg(name, cand.start, cand.end, surface, False, category, category in CLOUD_CATEGORIES)
+                FoundOrg(name, cand.start, end, surface, False, category, category in CLOUD_CATEGORIES)
             )
-            taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
+            taken[cand.start : end] = b"\x01" * (end - cand.start)
         found.sort(key=lambda f: f.start)
         return found
 
@@ -609,9 +615,9 @@ _PERIODICAL_RE = re.compile(
 )
 _MAX_NAME, _MAX_WORD = 80, 30  # longer spans or words are not company names
 _TICKER_RE = re.compile(
-    r"\((?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|TSXV|ASX|TSE|TYO|HKEX|HKG|SIX|Euronext|XETRA|ETR|"
-    r"FRA|EPA|KRX|KOSDAQ|OTC|OTCQX|SGX|NSE|BSE|TWSE)\s*:\s*[A-Za-z0-9.]{1,10}\)"
-)
+    r"\((?:(?:NASDAQ|Nasdaq|NYSE|NYSE American|LSE|LON|TSX|TSXV|ASX|TSE|TYO|HKEX|HKG|SIX|Euronext|XETRA|ETR|"
+    r"FRA|EPA|KRX|KOSDAQ|OTC|OTCQX|SGX|NSE|BSE|TWSE)\s*:\s*[A-Za-z0-9.]{1,10}|[A-Z]{2,5}(?:\.[A-Z]{1,2})?)\)"
+)  # "(NASDAQ: WULF)", "(HLT)": a listing; the name before it is a company's
 _THE_BEFORE_RE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 _PLACE_MODIFIER_RE = re.compile(
     r"-(?:based|headquartered)\b|\s+(?:(?!(?:and|or|with|to|from|by|of|for|in|at|on|as|its|their)\s)[a-z][\w-]*\s+){0,3}?(?:"
@@ -620,8 +626,10 @@ _PLACE_MODIFIER_RE = re.compile(
 )
 _SITE_BEFORE_RE = re.compile(r"(?:\bits|\btheir|\bhis|\bher|\bour)\s+$", re.IGNORECASE)
 _SITE_AFTER_RE = re.compile(
+    r"(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"  # "its Pecos, Texas campus"
     r"\s+(?:facility|facilities|site|sites|campus|plant|region|hub|office|headquarters)\b"
 )
+_OWNER_RE = re.compile(r"['’]s\s")  # "Halite's Pecos site": the owner is the company
 # Contexts that only an organization fills: "acquired by X", "analysts at X", "X's shares", "X CEO".
 _ORG_BEFORE_RE = re.compile(
     r"(?:(?:acquired|bought|backed|funded|owned|led)\s+by|analysts?\s+at|spokes(?:person|man|woman)\s+for|"
@@ -649,7 +657,7 @@ def _is_cued(
     start, end = run[0].idx, run[-1].idx + len(run[-1].text)
     if _place_and_ai(run):
         return None
-    if suffix or _premodifier(text, start) is not None:
+    if suffix or _premodifier(text, start) is not None or _TICKER_RE.match(text, end + 1, end + 40):
         return "strong"
     after = _APPOSITION_RE.match(text, end, min(len(text), end + 200))
     if after is not None and after.group("app") is not None and _is_company_description(after.group("app")):
@@ -824,6 +832,12 @@ def name_core(name: str) -> str | None:
     return " ".join(core)
 
 
+def legal_name(name: str, text: str) -> bool:
+    """Whether the text writes `name` with a legal suffix ("Halite Inc.", "Halite, Inc."): the
+    company's own name, not a short reference to a longer one."""
+    return re.search(rf"(?<![\w-]){re.escape(name)},?\s+(?:{_LEGAL})(?![\w-])", text) is not None
+
+
 def is_name_tail(word: str) -> bool:
     """Whether a capitalised word ends company names ("Cloud", "Labs", "Holdings")."""
     return word in _NAME_TAILS
@@ -981,7 +995,8 @@ _HYPHEN_CUE_RE = re.compile(r"-(?:based|backed|owned|listed|headquartered|born)$
 
 def _premodifier(text: str, start: int) -> str | None:
     """The descriptor words right before a name when their last word is a company noun or a
-    "-based"/"-backed" form ("GPU cloud provider", "former bitcoin miner", "Paris-based"), else None."""
+    "-based"/"-backed" form ("GPU cloud provider", "former bitcoin miner", "Paris-based"), else None
+    (also when they end in a capitalised name's company word: "Halite Cloud Introduces")."""
     window = text[max(0, start - _PREMOD_WINDOW) : start]
     if not window or not window[-1].isspace():
         return None
@@ -998,6 +1013,8 @@ def _premodifier(text: str, start: int) -> str | None:
         return None
     taken.reverse()
     last = taken[-1]
+    if len(taken) >= 2 and words[-2][:1].isupper() and is_name_tail(words[-1]):
+        return None  # "Halite Cloud Introduces ...": a name's last word, not a descriptor's head
     if (
         last in _COMPANY_HEADS
         or _HYPHEN_CUE_RE.search(last)

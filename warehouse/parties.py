@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from warehouse.schema import Event, EventMention, EventParty
+from warehouse.schema import Document, Event, EventMention, EventParty
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,18 @@ def rename_party(session: Session, old: str, new: str) -> list[str]:
             session.add(row)
     session.flush()
     return ids
+
+
+def source_texts(session: Session, parties: list[str], limit: int = 50) -> list[tuple[str, str | None]]:
+    """(main text, site name) of the documents that are sources of events naming any of these
+    parties (at most `limit`, newest documents first)."""
+    rows = session.exec(
+        select(Document.id, Document.text, Document.site_name)
+        .join(EventMention, col(EventMention.document_id) == col(Document.id))
+        .join(EventParty, col(EventParty.event_id) == col(EventMention.event_id))
+        .where(col(EventParty.party).in_(parties))
+        .distinct()
+        .order_by(col(Document.id).desc())
+        .limit(limit)
+    ).all()
+    return [(text or "", site) for _, text, site in rows]

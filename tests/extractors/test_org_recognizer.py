@@ -277,6 +277,20 @@ def test_a_headline_verb_ends_a_name(recognizer: OrgRecognizer) -> None:
     assert found and not any("Announces" in name or "Transition" in name for name in found), found
 
 
+def test_a_name_s_company_word_is_no_descriptor_of_the_next_word(recognizer: OrgRecognizer) -> None:
+    assert "Introduces" not in unknown(recognizer, "Quillon Cloud Introduces Reserved Tier With 30% Discount")
+
+
+def test_the_owner_of_a_site_is_the_company(recognizer: OrgRecognizer) -> None:
+    found = unknown(recognizer, "Vespera signed a 10-year lease for 120 MW at Dorran's Abilene site.")
+    assert "Dorran" in found and not any("Abilene" in name for name in found), found
+
+
+def test_a_ticker_marks_the_name_before_it_and_is_no_name_itself(recognizer: OrgRecognizer) -> None:
+    found = unknown(recognizer, "Corvid (CRVD): 300 MW of Laredo goes to AI hosting")
+    assert list(found) == ["Corvid"], found  # not "CRVD", not "MW of Laredo"
+
+
 def test_describe_category_reads_the_head_first() -> None:
     assert describe_category("an investor in AI startups") == "investor"
     assert describe_category("a maker of AI chips") == "chip_maker"
