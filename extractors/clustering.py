@@ -22,6 +22,7 @@ from extractors.events import Candidate
 
 _T = TypeVar("_T")
 WINDOW_DAYS = 14
+ID_LENGTH = 64  # warehouse.schema.Event.id
 SAME_FIGURE = 0.15  # two sums within 15% of each other are the same headline figure
 
 
@@ -103,9 +104,11 @@ def _tells(roles: tuple[tuple[str, str], ...]) -> bool:
 def event_id(candidate: Candidate) -> str:
     """A stable, readable id: date, type, parties, and a hash of the sentence that first stated it
     (content only, so the same corpus gives the same ids wherever it is served from)."""
-    slug = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in candidate.parties)[:60]
+    prefix = f"{candidate.date.isoformat()}-{candidate.type}-"
+    slug = "-".join(re.sub(r"[^a-z0-9]+", "-", p.lower()).strip("-") for p in candidate.parties)
+    slug = slug[: ID_LENGTH - len(prefix) - 7].rstrip("-")  # the id column holds 64 characters
     digest = hashlib.sha256(f"{candidate.type}|{candidate.parties}|{candidate.evidence}".encode())
-    return f"{candidate.date.isoformat()}-{candidate.type}-{slug}-{digest.hexdigest()[:6]}"
+    return f"{prefix}{slug}-{digest.hexdigest()[:6]}"
 
 
 def _conflict(a: float | None, b: float | None) -> bool:

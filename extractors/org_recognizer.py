@@ -832,12 +832,6 @@ def name_core(name: str) -> str | None:
     return " ".join(core)
 
 
-def legal_name(name: str, text: str) -> bool:
-    """Whether the text writes `name` with a legal suffix ("Halite Inc.", "Halite, Inc."): the
-    company's own name, not a short reference to a longer one."""
-    return re.search(rf"(?<![\w-]){re.escape(name)},?\s+(?:{_LEGAL})(?![\w-])", text) is not None
-
-
 def is_name_tail(word: str) -> bool:
     """Whether a capitalised word ends company names ("Cloud", "Labs", "Holdings")."""
     return word in _NAME_TAILS

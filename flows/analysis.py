@@ -17,7 +17,7 @@ from sqlmodel import Session
 from core.errors import ModelUnavailable
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate, SentenceJudge, detect_events
-from extractors.org_recognizer import OrgRecognizer, legal_name, name_core, site_company
+from extractors.org_recognizer import OrgRecognizer, name_core
 from flows.settings import Settings
 from models.artifacts import load_detector
 from models.impact_rules import RULES_VERSION
@@ -33,7 +33,7 @@ from warehouse.events import (
     store_mentions,
 )
 from warehouse.labels import all_event_ids
-from warehouse.parties import rename_party, source_texts, stored_forms
+from warehouse.parties import party_apart, rename_party, stored_forms
 
 LOG = logging.getLogger("cloudintel.extract")
 
@@ -79,9 +79,7 @@ def extract_events(
             [(d.title or "", d.text or "", d.published_at, d.site_name) for d in documents]
         )
         for document, found_here in zip(documents, found, strict=True):
-            candidates, renamed = fold_name_forms(
-                session, found_here, orgs, document.text or "", document.site_name
-            )
+            candidates, renamed = fold_name_forms(session, found_here, orgs)
             for event in renamed:
                 if refresh_event(session, event) and event not in changes.new + changes.changed:
                     changes.changed.append(event)
@@ -97,49 +95,33 @@ def extract_events(
 
 
 def fold_name_forms(
-    session: Session,
-    candidates: Sequence[Candidate],
-    orgs: OrganizationIndex,
-    text: str = "",
-    site: str | None = None,
+    session: Session, candidates: Sequence[Candidate], orgs: OrganizationIndex
 ) -> tuple[list[Candidate], list[str]]:
     """One unknown company that articles write two ways, a name and the same name plus company words
-    ("Tessellate" / "Tessellate Silicon"), is one party: under the longer form, or the shorter when a
-    source gives that one as the company's own name, with a legal suffix ("Halite Inc." and its
-    "Halite Cloud" offer) or as its site's ("Kestrel-4 Blog"). A stored party in the other form is
-    renamed. Listed companies keep their canonical names. `text` and `site` are the article's own.
-    Returns the mentions so written and the stored events renamed."""
+    ("Halite" / "Halite Cloud"), is one party under the shorter form, as the guide writes "Google" for
+    "Google Cloud": a mention's "Halite Cloud" is stored as "Halite" once "Halite" is a party, and a
+    mention's "Halite" renames a stored "Halite Cloud". A name seen only beside its longer form
+    ("Lantern" and "Lantern Compute" in one event) is no shorter form of it. Listed companies keep
+    their canonical names. Returns the mentions so written and the stored events renamed."""
     renamed: list[str] = []
 
     def unlisted(name: str) -> bool:
         return orgs.resolve(name) is None
 
-    def own_name(name: str, source: str, source_site: str | None) -> bool:
-        own = site_company(source_site, orgs) if source_site else None
-        return (own is not None and own.name == name) or legal_name(name, source)
-
-    def pair(party: str) -> tuple[str, str] | None:
-        core = name_core(party)
-        if core is not None and unlisted(core) and core in stored_forms(session, core):
-            return core, party
-        longer = [
-            q for q in stored_forms(session, party) if q != party and name_core(q) == party and unlisted(q)
-        ]
-        return (party, longer[0]) if len(longer) == 1 else None
-
-    def written(party: str) -> str:
-        forms = pair(party) if unlisted(party) else None
-        if forms is None:
+    def written(party: str, beside: Sequence[str]) -> str:
+        if not unlisted(party):
             return party
-        short, long = forms
-        sources = [(text, site), *source_texts(session, [short, long])]
-        target = short if any(own_name(short, *source) for source in sources) else long
-        renamed.extend(rename_party(session, long if target == short else short, target))
-        return target
+        core = name_core(party)
+        if core is not None and core not in beside and unlisted(core) and party_apart(session, core, party):
+            return core
+        for longer in stored_forms(session, party):
+            if longer not in beside and name_core(longer) == party and unlisted(longer):
+                renamed.extend(rename_party(session, longer, party))
+        return party
 
     folded = []
     for candidate in candidates:
-        names = {party: written(party) for party in candidate.parties}
+        names = {party: written(party, candidate.parties) for party in candidate.parties}
         folded.append(
             replace(
                 candidate,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from warehouse.schema import Document, Event, EventMention, EventParty
+from warehouse.schema import Event, EventMention, EventParty
 
 
 @dataclass(frozen=True)
@@ -82,16 +82,14 @@ def rename_party(session: Session, old: str, new: str) -> list[str]:
     return ids
 
 
-def source_texts(session: Session, parties: list[str], limit: int = 50) -> list[tuple[str, str | None]]:
-    """(main text, site name) of the documents that are sources of events naming any of these
-    parties (at most `limit`, newest documents first)."""
-    rows = session.exec(
-        select(Document.id, Document.text, Document.site_name)
-        .join(EventMention, col(EventMention.document_id) == col(Document.id))
-        .join(EventParty, col(EventParty.event_id) == col(EventMention.event_id))
-        .where(col(EventParty.party).in_(parties))
-        .distinct()
-        .order_by(col(Document.id).desc())
-        .limit(limit)
-    ).all()
-    return [(text or "", site) for _, text, site in rows]
+def party_apart(session: Session, name: str, other: str) -> bool:
+    """Whether `name` is a party of an event that `other` is not a party of."""
+    with_other = select(EventParty.event_id).where(EventParty.party == other)
+    return (
+        session.exec(
+            select(EventParty.event_id).where(
+                EventParty.party == name, col(EventParty.event_id).not_in(with_other)
+            )
+        ).first()
+        is not None
+    )

@@ -61,3 +61,9 @@ def test_event_ids_are_stable_and_readable() -> None:
     assert event_id(c) == event_id(mention(("Lambda", "Microsoft"), date(2025, 11, 3)))
     assert event_id(c) != event_id(mention(("Lambda", "Microsoft"), date(2025, 11, 3), evidence="other"))
     assert event_id(c).startswith("2025-11-03-partnership-lambda-microsoft-")
+
+
+def test_an_event_id_fits_the_warehouse_column_however_many_parties() -> None:
+    parties = ("Gildhall Digital Infrastructure", "Lantern Compute", "OpenAI", "Parable Labs")
+    long_id = event_id(mention(parties, date(2025, 11, 3)))
+    assert len(long_id) <= 64 and long_id.startswith("2025-11-03-partnership-gildhall-digital-")

@@ -1,6 +1,5 @@
-"""An unknown company written two ways in two articles ("Tessellate" / "Tessellate Silicon") is one
-party of the timeline, under the longer form unless a source gives the shorter with a legal suffix
-("Halite Inc."), whichever article came first; different companies are left alone."""
+"""An unknown company written two ways in two articles ("Halite" / "Halite Cloud") is one party of the
+timeline, under the shorter form, whichever article came first; different companies are left alone."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from sqlmodel import select
 
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate
-from extractors.org_recognizer import legal_name, name_core
+from extractors.org_recognizer import name_core
 from flows.analysis import fold_name_forms
 from warehouse.engine import session_scope
 from warehouse.events import store_mentions
@@ -31,14 +30,13 @@ def lease(parties: tuple[str, ...], day: int = 3) -> Candidate:
     )
 
 
-def ingest(db: str, url: str, *candidates: Candidate, text: str = "t", site: str | None = None) -> list[str]:
+def ingest(db: str, url: str, *candidates: Candidate) -> list[str]:
     """Store one article's mentions as the pipeline does: name forms folded, then clustered."""
     with session_scope(db) as session:
-        published = datetime(2026, 2, 3, tzinfo=UTC)
-        document = Document(url=url, title=url, text=text, published_at=published, site_name=site)
+        document = Document(url=url, title=url, text="t", published_at=datetime(2026, 2, 3, tzinfo=UTC))
         session.add(document)
         session.flush()
-        folded, _ = fold_name_forms(session, candidates, ORGS, text, site)
+        folded, _ = fold_name_forms(session, candidates, ORGS)
         return store_mentions(session, document, folded).new
 
 
@@ -58,45 +56,25 @@ def test_the_core_of_a_name_drops_company_words_only() -> None:
     assert name_core("Halite") is None  # nothing to drop
     assert name_core("Data Cloud") is None  # what is left is a company word
     assert name_core("Texas Energy") is None  # what is left is a place
-    assert legal_name("Halite", "Halite, Inc. said") and legal_name("Halite", "by Halite Ltd.")
-    assert not legal_name("Halite", "Halite Cloud Inc.") and not legal_name("Halite", "Halite said")
 
 
-def test_a_longer_form_after_the_short_one_renames_it_and_joins_its_event(database_url: str) -> None:
-    [first] = ingest(database_url, "http://a/1", lease(("CoreWeave", "Tessellate")))
-    assert ingest(database_url, "http://b/1", lease(("CoreWeave", "Tessellate Silicon"))) == []
-    events, parties, mentions = stored(database_url)
-    assert events == [["CoreWeave", "Tessellate Silicon"]] and parties == ["CoreWeave", "Tessellate Silicon"]
-    assert mentions == [["CoreWeave", "Tessellate Silicon"], ["CoreWeave", "Tessellate Silicon"]]
-    with session_scope(database_url) as session:
-        event = session.get(Event, first)
-        assert event is not None and ["Tessellate Silicon", "partner"] in event.roles
-
-
-def test_a_short_form_after_the_longer_one_joins_its_event(database_url: str) -> None:
-    ingest(database_url, "http://a/1", lease(("CoreWeave", "Tessellate Silicon")))
-    assert ingest(database_url, "http://b/1", lease(("CoreWeave", "Tessellate"))) == []
-    events, parties, _ = stored(database_url)
-    assert events == [["CoreWeave", "Tessellate Silicon"]] and parties == ["CoreWeave", "Tessellate Silicon"]
-
-
-def test_a_legal_name_is_the_shorter_form_whichever_article_writes_it(database_url: str) -> None:
-    ingest(database_url, "http://a/1", lease(("CoreWeave", "Halite Cloud")))
-    later = ingest(
-        database_url, "http://b/1", lease(("CoreWeave", "Halite")), text="Halite Inc. signed a lease."
-    )
-    assert later == []
+def test_a_longer_form_after_the_short_one_joins_its_event(database_url: str) -> None:
+    ingest(database_url, "http://a/1", lease(("CoreWeave", "Halite")))
+    assert ingest(database_url, "http://b/1", lease(("CoreWeave", "Halite Cloud"))) == []
     events, parties, mentions = stored(database_url)
     assert events == [["CoreWeave", "Halite"]] and parties == ["CoreWeave", "Halite"]
     assert mentions == [["CoreWeave", "Halite"], ["CoreWeave", "Halite"]]
-    ingest(database_url, "http://c/1", lease(("CoreWeave", "Halite Cloud")))  # the legal name is stored
-    assert stored(database_url)[1] == ["CoreWeave", "Halite"]
 
 
-def test_the_name_of_a_company_s_own_site_is_the_shorter_form(database_url: str) -> None:
-    ingest(database_url, "http://a/1", lease(("Ferrum AI", "Kestrel-4")), site="Kestrel-4 Blog")
-    ingest(database_url, "http://b/1", lease(("Ferrum AI", "Kestrel-4 Cloud")), site="The Wire")
-    assert stored(database_url)[1] == ["Ferrum AI", "Kestrel-4"]
+def test_a_short_form_after_the_longer_one_renames_it_and_joins_its_event(database_url: str) -> None:
+    [first] = ingest(database_url, "http://a/1", lease(("CoreWeave", "Halite Cloud")))
+    assert ingest(database_url, "http://b/1", lease(("CoreWeave", "Halite"))) == []
+    events, parties, mentions = stored(database_url)
+    assert events == [["CoreWeave", "Halite"]] and parties == ["CoreWeave", "Halite"]
+    assert mentions == [["CoreWeave", "Halite"], ["CoreWeave", "Halite"]]
+    with session_scope(database_url) as session:
+        event = session.get(Event, first)
+        assert event is not None and ["Halite", "partner"] in event.roles
 
 
 def test_an_unknown_longer_form_folds_and_another_name_does_not(database_url: str) -> None:
@@ -104,13 +82,20 @@ def test_an_unknown_longer_form_folds_and_another_name_does_not(database_url: st
     ingest(database_url, "http://b/1", lease(("Halite Energy", "Microsoft"), day=20))  # folded
     ingest(database_url, "http://c/1", lease(("Halitex Cloud", "Oracle"), day=25))  # another name
     _, parties, _ = stored(database_url)
-    assert parties == ["Halite Energy", "Halitex Cloud", "Microsoft", "Oracle"]
+    assert parties == ["Halite", "Halitex Cloud", "Microsoft", "Oracle"]
 
 
 def test_folding_twice_stores_nothing_twice(database_url: str) -> None:
-    ingest(database_url, "http://a/1", lease(("CoreWeave", "Tessellate")))
-    ingest(database_url, "http://b/1", lease(("CoreWeave", "Tessellate Silicon")))
+    ingest(database_url, "http://a/1", lease(("CoreWeave", "Halite Cloud")))
+    ingest(database_url, "http://b/1", lease(("CoreWeave", "Halite")))
     before = stored(database_url)
-    ingest(database_url, "http://c/1", lease(("CoreWeave", "Tessellate")))
+    ingest(database_url, "http://c/1", lease(("CoreWeave", "Halite Cloud")))
     events, parties, mentions = stored(database_url)
     assert events == before[0] and parties == before[1] and len(mentions) == 3
+
+
+def test_a_name_seen_only_beside_its_longer_form_is_not_its_short_form(database_url: str) -> None:
+    ingest(database_url, "http://a/1", lease(("Lantern", "Lantern Compute", "Parable Labs")))
+    ingest(database_url, "http://b/1", lease(("Lantern Compute", "Thimble"), day=20))
+    events, _, _ = stored(database_url)
+    assert ["Lantern Compute", "Thimble"] in events
