@@ -75,7 +75,8 @@ REPORTER_AFTER = re.compile(
     r"\s*,?\s*(?:first |has |had |also )?(?:reported|reports|wrote|writes|said, citing|cited)\b"
 )
 REPORTER_BEFORE = re.compile(
-    r"\baccording to (?:the )?$|\btold $|\b(?:said|spoke|talked|confirmed) to $", re.I
+    r"\baccording to (?:the )?$|\b(?:told|informed|briefed) (?:the )?$|\b(?:said|spoke|talked|confirmed) to (?:the )?$",
+    re.I,
 )
 
 
@@ -125,7 +126,7 @@ PARTNERSHIP = _rx(
     rf"scrap(?:s|ped)?|end(?:s|ed)?)\b{_GAP}\b{_DEAL}",
     rf"\b(?:expansion|extension|renewal|restructuring|termination|revision)\s+of\b{_GAP}\b{_DEAL}",
     r"\b(?:deal|agreement|contract|pact)s?\s+with\b",
-    r"\bagree(?:s|d)?\s+to\b",
+    r"\bagree(?:s|d)?\s+(?:to|with)\b",
     # the deal as the frame of the sentence: "have agreed a multi-year deal under which", "in a deal worth"
     rf"\b(?:agree(?:s|d)?|under|in|through|as part of)\s+(?:a|an|the|this|its|their)\s+(?:[\w$.,-]+\s+){{0,4}}?{_DEAL}\b",
     r"\b(?:partner(?:s|ed|ing)?|team(?:s|ed)? up|join(?:s|ed)? forces|collaborat(?:e|es|ed|ing))\s+with\b",
@@ -377,6 +378,9 @@ def detect_events(
     for position, sentence in enumerate(opening):
         verdict = verdicts[position + 1]
         anchored = anchored or bool(ANCHOR.search(sentence.text))
+        anchored = anchored or (
+            publisher is not None and sentence.paragraph < LEDE_PARAGRAPHS
+        )  # its own post
         day = _stated_date(sentence.text, published_day) or day  # later sentences inherit a stated date
         learned = _says(verdict) is not None
         if not (anchored or learned or OWN_ANCHOR.search(sentence.text)) or ASIDE.search(sentence.text):

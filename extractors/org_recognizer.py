@@ -307,7 +307,9 @@ _APPOSITION_RE = re.compile(
         (?:,?\s+(?:Inc|Corp|Ltd|LLC|PLC|plc|AG|SA|GmbH|Co)\.?)?
         \s*,\s+(?:
             (?P<rel>(?:which|that)\s+[^,;()\n]{1,120}?)
-          | (?P<app>(?:an?|the|one\s+of|(?:[A-Z][\w.&-]{0,30}\s+){0,2}[A-Z][\w.&-]{0,30}['’]s)\s+[^,;()\n]{1,120}?)
+          | (?P<app>(?:an?|the|one\s+of|(?:[A-Z][\w.&-]{0,30}\s+){0,2}[A-Z][\w.&-]{0,30}['’]s|
+                      (?:maker|owner|operator|developer|provider|designer|builder|parent|creator)\s+of)
+                    \s+[^,;()\n]{1,120}?)
         )(?=,|;|\(|\)|\.\s|\.$|$)""",
     re.VERBOSE,
 )
@@ -506,6 +508,8 @@ class OrgRecognizer:
                 continue  # what is left of "a German AI" once the nationality goes: never a company
             if _never(name.split()[0]) and name.split()[1][:1].islower():
                 continue  # "250 MW of Pecos goes to ...": a unit and a phrase, not a name
+            if _facility(name):
+                continue  # "for Umeå Data Center": a site, not its owner
             if _SITE_BEFORE_RE.search(text, max(0, cand.start - 8), cand.start) and _SITE_AFTER_RE.match(
                 text, end, end + _WINDOW
             ):
@@ -832,6 +836,13 @@ def name_core(name: str) -> str | None:
     return " ".join(core)
 
 
+def division_form(short: str, long: str) -> bool:
+    """Whether the longer form is a company's cloud division or offer, not its name ("Halite Cloud" for
+    Halite, as the guide writes "Google" for "Google Cloud"); "Tessellate Silicon", "Hashridge
+    Holdings" or "Ondina Telecom" are names."""
+    return long.startswith(short + " ") and long[len(short) :].split() == ["Cloud"]
+
+
 def is_name_tail(word: str) -> bool:
     """Whether a capitalised word ends company names ("Cloud", "Labs", "Holdings")."""
     return word in _NAME_TAILS
@@ -856,9 +867,60 @@ def _tail_category(name: str) -> str | None:
     return _TAIL_CATEGORIES.get(words[-1].lower()) if len(words) >= 2 and words[-1] in _NAME_TAILS else None
 
 
+def _facility(name: str) -> bool:
+    """A place and "Data Center" or "Campus" ("Umeå Data Center", "Abilene Campus"): a site's name (a
+    company writes "Data Centers" or another word: "Lakeport Data Centers", "Umeå Data")."""
+    words = name.split()
+    if words[-2:] in (["Data", "Center"], ["Data", "Centre"]):
+        return len(words) > 2 and is_place(" ".join(words[:-2]))
+    return len(words) > 1 and words[-1] == "Campus" and is_place(" ".join(words[:-1]))
+
+
 def _verb_in_title(token: Token) -> bool:
-    """A capitalised corporate verb ("Announces", "Signs"): a headline's, never part of a name."""
-    return token.text[:1].isupper() and token.lower_ in _CORPORATE_VERBS and token.lower_ != "partners"
+    """A capitalised corporate verb ("Announces", "Signs"), or a word shaped like one in a headline: a
+    headline's, never part of a name."""
+    if not token.text[:1].isupper():
+        return False
+    return (
+        (token.lower_ in _CORPORATE_VERBS and token.lower_ != "partners")
+        or _verb_shaped(token)
+        or _infinitive(token)
+    )
+
+
+# Base forms of the corporate verbs ("acquire", "launch"), for "X to Acquire Y" in a headline.
+_BASE_VERBS = frozenset(
+    form for verb in _CORPORATE_VERBS if verb.endswith("s") for form in (verb[:-1], verb[:-2])
+) - {"partner"}
+
+
+def _infinitive(token: Token) -> bool:
+    """A corporate verb's base form after "to" in a Title Case headline ("Fyrtorn to Acquire Norrland
+    Data Centres"), not the start of a name."""
+    i = token.i
+    return (
+        i > 0 and token.doc[i - 1].lower_ == "to" and token.lower_ in _BASE_VERBS and _title_case(token.doc)
+    )
+
+
+_AFTER_HEADLINE_VERB = _words("$ € £ ¥ a an the to with new more its")
+
+
+def _verb_shaped(token: Token) -> bool:
+    """In a Title Case headline, a word in -s after a capitalised word and before a figure, an article or
+    "To"/"With" ("Gildhall Digital Finalizes 15-Year ...", "Älvkraft Contracts 90 MW ..."), unless it is a
+    word that ends company names ("Systems", "Labs")."""
+    doc, i = token.doc, token.i
+    return (
+        len(token.text) >= 5
+        and token.lower_.endswith("s")
+        and not token.lower_.endswith("ss")
+        and token.text not in _NAME_TAILS
+        and 0 < i < len(doc) - 1
+        and doc[i - 1].text[:1].isupper()
+        and (doc[i + 1].like_num or doc[i + 1].lower_ in _AFTER_HEADLINE_VERB)
+        and _title_case(doc)
+    )
 
 
 def _title_case(doc: Doc) -> bool:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from core.errors import ModelUnavailable
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate, SentenceJudge, detect_events
-from extractors.org_recognizer import OrgRecognizer, name_core
+from extractors.org_recognizer import OrgRecognizer, division_form, name_core
 from flows.settings import Settings
 from models.artifacts import load_detector
 from models.impact_rules import RULES_VERSION
@@ -97,26 +97,31 @@ def extract_events(
 def fold_name_forms(
     session: Session, candidates: Sequence[Candidate], orgs: OrganizationIndex
 ) -> tuple[list[Candidate], list[str]]:
-    """One unknown company that articles write two ways, a name and the same name plus company words
-    ("Halite" / "Halite Cloud"), is one party under the shorter form, as the guide writes "Google" for
-    "Google Cloud": a mention's "Halite Cloud" is stored as "Halite" once "Halite" is a party, and a
-    mention's "Halite" renames a stored "Halite Cloud". A name seen only beside its longer form
-    ("Lantern" and "Lantern Compute" in one event) is no shorter form of it. Listed companies keep
-    their canonical names. Returns the mentions so written and the stored events renamed."""
+    """One unknown company that articles write two ways, a name and the same name plus company words,
+    is one party: under the longer form ("Tessellate" / "Tessellate Silicon"), unless that is its cloud
+    division ("Halite" / "Halite Cloud": "Halite", as the guide writes "Google" for "Google Cloud"). A
+    stored party in the other form is renamed; a name seen only beside its longer form ("Lantern" and
+    "Lantern Compute" in one event) is no short form of it. Listed companies keep their canonical
+    names. Returns the mentions so written and the stored events renamed."""
     renamed: list[str] = []
 
     def unlisted(name: str) -> bool:
         return orgs.resolve(name) is None
+
+    def one_party(short: str, long: str) -> str:
+        target = short if division_form(short, long) else long
+        renamed.extend(rename_party(session, long if target == short else short, target))
+        return target
 
     def written(party: str, beside: Sequence[str]) -> str:
         if not unlisted(party):
             return party
         core = name_core(party)
         if core is not None and core not in beside and unlisted(core) and party_apart(session, core, party):
-            return core
+            return one_party(core, party)
         for longer in stored_forms(session, party):
             if longer not in beside and name_core(longer) == party and unlisted(longer):
-                renamed.extend(rename_party(session, longer, party))
+                return one_party(party, longer)
         return party
 
     folded = []

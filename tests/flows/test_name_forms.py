@@ -1,5 +1,6 @@
-"""An unknown company written two ways in two articles ("Halite" / "Halite Cloud") is one party of the
-timeline, under the shorter form, whichever article came first; different companies are left alone."""
+"""An unknown company written two ways in two articles is one party of the timeline, whichever article
+came first: under its full name ("Tessellate" / "Tessellate Silicon"), or without its cloud division's
+word ("Halite" / "Halite Cloud"); different companies are left alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlmodel import select
 
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate
-from extractors.org_recognizer import name_core
+from extractors.org_recognizer import division_form, name_core
 from flows.analysis import fold_name_forms
 from warehouse.engine import session_scope
 from warehouse.events import store_mentions
@@ -56,6 +57,7 @@ def test_the_core_of_a_name_drops_company_words_only() -> None:
     assert name_core("Halite") is None  # nothing to drop
     assert name_core("Data Cloud") is None  # what is left is a company word
     assert name_core("Texas Energy") is None  # what is left is a place
+    assert division_form("Halite", "Halite Cloud") and not division_form("Tessellate", "Tessellate Silicon")
 
 
 def test_a_longer_form_after_the_short_one_joins_its_event(database_url: str) -> None:
@@ -79,10 +81,20 @@ def test_a_short_form_after_the_longer_one_renames_it_and_joins_its_event(databa
 
 def test_an_unknown_longer_form_folds_and_another_name_does_not(database_url: str) -> None:
     ingest(database_url, "http://a/1", lease(("Halite", "Microsoft")))
-    ingest(database_url, "http://b/1", lease(("Halite Energy", "Microsoft"), day=20))  # folded
+    ingest(database_url, "http://b/1", lease(("Halite Energy", "Microsoft"), day=20))  # its full name
     ingest(database_url, "http://c/1", lease(("Halitex Cloud", "Oracle"), day=25))  # another name
     _, parties, _ = stored(database_url)
-    assert parties == ["Halite", "Halitex Cloud", "Microsoft", "Oracle"]
+    assert parties == ["Halite Energy", "Halitex Cloud", "Microsoft", "Oracle"]
+
+
+def test_a_full_name_wins_over_its_short_form_whichever_came_first(database_url: str) -> None:
+    ingest(database_url, "http://a/1", lease(("CoreWeave", "Tessellate")))
+    assert ingest(database_url, "http://b/1", lease(("CoreWeave", "Tessellate Silicon"))) == []
+    ingest(database_url, "http://c/1", lease(("Hashridge Holdings", "Meta"), day=10))
+    assert ingest(database_url, "http://d/1", lease(("Hashridge", "Meta"), day=10)) == []
+    events, parties, _ = stored(database_url)
+    assert parties == ["CoreWeave", "Hashridge Holdings", "Meta", "Tessellate Silicon"], parties
+    assert sorted(events) == [["CoreWeave", "Tessellate Silicon"], ["Hashridge Holdings", "Meta"]]
 
 
 def test_folding_twice_stores_nothing_twice(database_url: str) -> None:
