@@ -61,7 +61,7 @@ MARKET = re.compile(
     r"\b(?:GPUs?|TPUs?|accelerators?|(?:AI )?chips?|semiconductors?|[Dd]ata[- ]?[Cc]ent(?:er|re)s?|cloud|compute|computing|"
     r"AI|artificial intelligence|inference|training|servers?|supercomputers?|"
     r"clusters?|hyperscal\w*|models?|LLMs?|neoclouds?|colocation|on-demand (?:rates?|prices?|pricing|instances?)|"
-    r"reserved? (?:capacity|instances?))\b"
+    r"reserved? (?:capacity|instances?)|IT (?:capacity|load)|data halls?)\b"
 )
 
 

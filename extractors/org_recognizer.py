@@ -169,8 +169,14 @@ def _never(word: str) -> bool:
     return bool(_NEVER_RE.match(word)) or word.lower() in _PRODUCTS or word.lower() in _TITLES
 
 
+_WORD_NUMBER_RE = re.compile(r"[A-Z][a-z]{2,}-\d{1,3}")
+
+
 def _company_shaped(word: str) -> bool:
-    """CamelCase ("TeraWulf", "xAI") or letters with digits ("Data4"), and not a model number or unit."""
+    """CamelCase ("TeraWulf", "xAI"), letters with digits ("Data4") or a word and a number ("Strato-8"),
+    and not a model number or unit."""
+    if _WORD_NUMBER_RE.fullmatch(word) and not _never(word):
+        return True
     if _NEVER_RE.match(word) or not word.isalnum():
         return False
     has_digit = any(c.isdigit() for c in word)
@@ -646,7 +652,7 @@ _ORG_AFTER_RE = re.compile(
     r"data\s+cent(?:er|re)s?|cloud|clusters?|GPUs?|customers?)\b"
 )
 _DEAL_WORDS = _words(
-    "deal deals agreement agreements lease leases contract contracts partnership partnered teamed signed "
+    "deal deals agreement agreements agreed lease leases contract contracts partnership partnered teamed signed "
     "signs pact supply supplied supplies capacity compute chips gpus rent rents rented sell sells sold "
     "acquisition merger investment invested stake tie-up alliance order orders collaboration"
 )

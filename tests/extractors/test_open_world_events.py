@@ -399,3 +399,38 @@ def test_a_tally_of_old_deals_and_an_earlier_years_order_are_no_events(
     judge, recognizer = tools
     found = detect_events("Q7 Cloud Launches Inference Service", launch, late, ORGS, judge, recognizer)  # type: ignore[arg-type]
     assert [e for e in found if e.type == "capacity"] == []
+
+
+def test_an_expansion_agreed_with_a_provider_on_a_labs_blog_is_a_partnership(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    judge, recognizer = tools
+    title = "More compute for Orla: growing with Pinecrest"
+    body = (
+        "Five months ago we started training Orla on a cluster at Pinecrest Compute.\n\n"
+        "We've agreed with Pinecrest to add 2,048 more GPUs to our dedicated capacity, an extension worth "
+        "about $190 million."
+    )
+    found = detect_events(title, body, JUNE, ORGS, judge, recognizer, site="Corrie Labs Blog")  # type: ignore[arg-type]
+    assert [(e.type, set(e.parties), e.gpus) for e in found] == [
+        ("partnership", {"Corrie Labs", "Pinecrest Compute"}, 2048)
+    ]
+
+
+def test_whom_a_company_told_is_no_party(tools: tuple[object, OrgRecognizer]) -> None:
+    title = "Houston developer plans data center campus near Katy"
+    body = (
+        "Larchmont Data told the Waller County Planning Board it has bought 600 acres and intends to build "
+        "a campus with 300 megawatts of capacity, the company said Tuesday."
+    )
+    found = events(tools, title, body)
+    assert [(e.type, e.parties, e.capacity_mw) for e in found] == [("capacity", ("Larchmont Data",), 300.0)]
+
+
+def test_a_company_post_states_its_event_without_a_date_word(tools: tuple[object, OrgRecognizer]) -> None:
+    _, recognizer = tools  # the trigger patterns alone: no judge to vouch for the sentence
+    title = "Hall 2 in Tromsø is live"
+    body = "It adds 30 megawatts of IT capacity to Skarvik, bringing the site to 50 MW in total."
+    found = detect_events(title, body, JUNE, ORGS, None, recognizer, site="Skarvik Blog")
+    assert [(e.type, e.parties, e.capacity_mw) for e in found] == [("capacity", ("Skarvik",), 30.0)]
+    assert detect_events(title, body, JUNE, ORGS, None, recognizer, site="The Arctic Times") == []

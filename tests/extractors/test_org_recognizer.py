@@ -291,6 +291,18 @@ def test_a_ticker_marks_the_name_before_it_and_is_no_name_itself(recognizer: Org
     assert list(found) == ["Corvid"], found  # not "CRVD", not "MW of Laredo"
 
 
+def test_a_word_and_a_number_acting_is_a_company(recognizer: OrgRecognizer) -> None:
+    assert "Vireo-7" in unknown(recognizer, "Vireo-7 launched a two-year committed tier for its clusters.")
+    assert "Llama-3" not in unknown(recognizer, "Meta released Llama-3 last year.")
+
+
+def test_title_case_verbs_by_shape_and_base_form_end_names(recognizer: OrgRecognizer) -> None:
+    found = unknown(recognizer, "Tamarind Digital Finalizes 15-Year, 1.2 GW Lease With OpenAI")
+    assert "Tamarind Digital" in found and not any("Finalizes" in name for name in found), found
+    found = unknown(recognizer, "Boreal Power to Acquire Vastmark Data Centres for $300 Million")
+    assert "Vastmark Data Centres" in found and not any("Acquire" in name for name in found), found
+
+
 def test_describe_category_reads_the_head_first() -> None:
     assert describe_category("an investor in AI startups") == "investor"
     assert describe_category("a maker of AI chips") == "chip_maker"
