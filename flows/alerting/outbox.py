@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from core.vocabulary import LEVEL_RANK
 from extractors.entities import OrganizationIndex
+from extractors.org_recognizer import division_form
 from flows.alerting.channels import deliver
 from flows.alerting.messages import render, render_digest
 from flows.alerting.rules import LEDGER_KINDS, AlertConfig, AlertEvent, matches, too_old
@@ -129,14 +130,15 @@ def _fire_batch(
 def _described_clouds(session: Session, event: dict[str, object], orgs: OrganizationIndex) -> tuple[str, ...]:
     """Parties of an event the list lacks that its sentences, or those of the party's other events,
     describe as a cloud or compute provider ("Sesterce, a French GPU cloud provider"; "has leased 200
-    megawatts to GPU cloud Lumenfield" for a later Lumenfield deal): a deal with one is a new cloud deal."""
+    megawatts to GPU cloud Lumenfield" for a later Lumenfield deal; "Halite Cloud" for Halite): a deal
+    with one is a new cloud deal."""
     parties = set(event["parties"])  # type: ignore[arg-type]
     sentences = [str(s.get("evidence") or "") for s in event["sources"]]  # type: ignore[attr-defined]
     sentences += party_evidence(session, sorted(p for p in parties if orgs.resolve(p) is None))
     found = recognizer(orgs).find_many(list(dict.fromkeys(sentences)))
-    return tuple(
-        sorted({f.name for mentions in found for f in mentions if f.cloud_provider and f.name in parties})
-    )
+    clouds = {f.name for mentions in found for f in mentions if f.cloud_provider}
+    # "Halite Cloud" in a sentence is the party "Halite" (flows.analysis.fold_name_forms)
+    return tuple(sorted(p for p in parties if p in clouds or any(division_form(p, c) for c in clouds)))
 
 
 def _alert_key(rule: str, upgrades: bool, level: str | None, seen: Mapping[str, str | None]) -> str | None:

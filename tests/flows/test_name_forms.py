@@ -11,6 +11,7 @@ from sqlmodel import select
 from extractors.entities import OrganizationIndex
 from extractors.events import Candidate
 from extractors.org_recognizer import division_form, name_core
+from flows.alerting.outbox import _described_clouds
 from flows.analysis import fold_name_forms
 from warehouse.engine import session_scope
 from warehouse.events import store_mentions
@@ -111,3 +112,11 @@ def test_a_name_seen_only_beside_its_longer_form_is_not_its_short_form(database_
     ingest(database_url, "http://b/1", lease(("Lantern Compute", "Thimble"), day=20))
     events, _, _ = stored(database_url)
     assert ["Lantern Compute", "Thimble"] in events
+
+
+def test_a_party_its_sentences_write_with_its_cloud_word_is_a_cloud(database_url: str) -> None:
+    ingest(database_url, "http://a/1", lease(("Ferrum AI", "Kestrel-4 Cloud")))  # "... sign a lease (3)"
+    ingest(database_url, "http://b/1", lease(("Ferrum AI", "Kestrel-4")))
+    event = {"parties": ["Ferrum AI", "Kestrel-4"], "sources": [{"evidence": "Ferrum AI rents GPUs."}]}
+    with session_scope(database_url) as session:
+        assert _described_clouds(session, event, ORGS) == ("Kestrel-4",)
