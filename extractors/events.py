@@ -34,7 +34,7 @@ from typing import NamedTuple, Protocol
 
 from core.vocabulary import STATUS_RANK
 from extractors.entities import OrganizationIndex, OrgMention
-from extractors.org_recognizer import FoundOrg, OrgRecognizer, is_name_tail, site_company
+from extractors.org_recognizer import FoundOrg, OrgRecognizer, is_name_tail, normalise_name, site_company
 from extractors.quantities import find_chips, find_durations, find_money, find_percents, find_power
 from extractors.roles import party_roles
 from extractors.sentences import Sentence, lede, numbered_items
@@ -67,9 +67,10 @@ MARKET = re.compile(
 
 DATELINE = re.compile(
     r"\s*[A-Z][^a-z\n]{0,60}?(?:,[^\n-]{1,40}?)?--\s*\(?[^()\n]{0,40}\)?\s*--[^\n-]{0,40}?--\s*"
-    # a wire's "FRANKFURT AM MAIN, Feb 11 (Wire) -", "MONTREAL, Quebec -", "SEOUL -"
-    r"|\s*[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})?"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?(?:\s*\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+"
+    # a wire's "FRANKFURT AM MAIN, Feb 11 (Wire) -", "MONTREAL, Quebec -", "SEOUL -", "LIMA/MADRID -"
+    r"|\s*[A-ZÀ-Ý][A-ZÀ-Ý .'’/-]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s*\d{4})?)?"  # "Jan 22", "22 January"
+    r"(?:\s*\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+"
 )
 REPORTER_AFTER = re.compile(
     r"\s*,?\s*(?:first |has |had |also )?(?:reported|reports|wrote|writes|said, citing|cited)\b"
@@ -538,7 +539,9 @@ class _Article:
             if is_name_tail(match.group(1)) and match.group(1) not in ("GPU", "AI"):  # "Kenyan GPU cloud"
                 return f"{name} {match.group(1)}"
         speaks = re.search(rf"\b{re.escape(name)} ([A-Z][a-z][\w-]{{1,29}}) {SPEAKS.pattern}", self.document)
-        return f"{name} {speaks.group(1)}" if speaks else name  # "Halcyon Reasoning said on Tuesday"
+        if speaks is None or normalise_name(f"{name} {speaks.group(1)}") == name:
+            return name  # "PT ZNT Tbk said": a legal form, not a longer name
+        return f"{name} {speaks.group(1)}"  # "Halcyon Reasoning said on Tuesday"
 
 
 def _candidate(

@@ -97,7 +97,11 @@ class FoundOrg:
 
 _LEGAL = (
     r"Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|L\.L\.C|PLC|plc|Plc|AG|SA|S\.A|GmbH|N\.V|NV|"
-    r"Co|S\.p\.A|SpA|SE|B\.V|BV|Pty|K\.K|AB|ASA|AS|A/S|Oyj|SAS|SARL|Srl|S\.r\.l|Pte|Bhd|Ltda"
+    r"Co|S\.p\.A|SpA|SE|B\.V|BV|Pty|K\.K|AB|ASA|AS|A/S|Oyj|SAS|SARL|Srl|S\.r\.l|Pte|Bhd|Ltda|"
+    # other countries' forms: Spain, Turkey, Czechia and Slovakia, Indonesia, India, Poland, Estonia,
+    # Lithuania, the Balkans, Hungary, Denmark, Finland, Mexico, Russia and Kazakhstan, Germany, Malaysia
+    r"S\.L|S\.L\.U|SL|SLU|A\.Ş|AŞ|A\.S|a\.s|s\.r\.o|Tbk|Private|Pvt|Company|Sp\. z o\.o|sp\. z o\.o|"
+    r"OÜ|UAB|d\.o\.o|Kft|Zrt|ApS|Oy|S\.A\. de C\.V|S\.A\.B\. de C\.V|JSC|PJSC|LLP|KG|mbH|Sdn|Sdn\. Bhd"
 )
 # The suffix tokens as spaCy writes them, exact case ("AS" and "SA" are suffixes, "as" is not).
 LEGAL_SUFFIXES = frozenset(
@@ -106,12 +110,13 @@ LEGAL_SUFFIXES = frozenset(
 )
 _TRAILING_LEGAL_RE = re.compile(rf"(?:,?\s+&)?,?\s+(?:{_LEGAL})\.?$")
 _POSSESSIVE_RE = re.compile(r"['’]s?$")
-_LEADING_THE_RE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEADING_THE_RE = re.compile(r"^(?:(?i:the)\s+|PT\s+(?=[A-Z]))")  # "PT Awan Raya Tbk": Indonesia's form
 
 
 def normalise_name(surface: str) -> str:
-    """The canonical form of an unknown organization's surface: whitespace collapsed, leading "the",
-    possessive 's and legal suffixes (Inc, Ltd., S.A., GmbH, N.V., Co. ...) removed, capitals kept.
+    """The canonical form of an unknown organization's surface: whitespace collapsed, leading "the" (and
+    Indonesia's "PT"), possessive 's and legal forms (Inc, Ltd., S.A., GmbH, N.V., Co., S.L., A.Ş.,
+    a.s., Tbk, Private Limited, Company ...) removed, capitals kept.
 
     "Fluidstack Ltd." -> "Fluidstack"; "TeraWulf's" -> "TeraWulf"; "the Nscale Group" -> "Nscale Group".
     """
@@ -564,6 +569,9 @@ class OrgRecognizer:
 
     @staticmethod
     def _ner_piece(tokens: list[Token], run_of: dict[int, list[Token]]) -> _Candidate | None:
+        heads = [i for i, t in enumerate(tokens[:-1]) if t.text.islower() and t.lower_ in _COMPANY_HEADS]
+        if heads:
+            tokens = tokens[heads[-1] + 1 :]  # "the Chilean company Nube Austral": the name after the noun
         while tokens and (
             (tokens[0].is_stop and not _number_word_name(tokens))
             or _descriptor_word(tokens[0])
@@ -776,7 +784,8 @@ def _org_like(token: Token) -> bool:
 
 
 _REFERRED_RE = re.compile(
-    r",\s*(?:the (?:company|companies|firm|start-?up|group|operator|developer|provider)|it)\s+"
+    r",\s*(?:the (?:company|companies|firm|start-?up|group|operator|developer|provider|lab|miner|chipmaker|"
+    r"utility|supplier|maker|business|cloud)|it)\s+"
     r"(?:said|says|added|announced|confirmed|noted)\b",
     re.IGNORECASE,
 )
@@ -971,6 +980,19 @@ def _name_like(token: Token) -> bool:
     )
 
 
+def _joining_hyphen(token: Token) -> bool:
+    """A hyphen written between a capitalised word and another with no space ("Half-Adder")."""
+    doc, i = token.doc, token.i
+    return (
+        token.text == "-"
+        and 0 < i < len(doc) - 1
+        and not doc[i - 1].whitespace_
+        and not token.whitespace_
+        and doc[i - 1].text.istitle()  # not a wire's "BRIEF-Nordvik Kraft ..."
+        and doc[i + 1].text[:1].isupper()
+    )
+
+
 def _runs(doc: Doc) -> list[list[Token]]:
     """Maximal runs of name-like tokens (up to 5; "&", "AI" and a trailing number such as "Hut 8" join
     them), without leading descriptors ("Chipmaker", "Former")."""
@@ -987,6 +1009,8 @@ def _runs(doc: Doc) -> list[list[Token]]:
     for token in doc:
         if _verb_in_title(token):
             close()
+        elif current and _joining_hyphen(token):
+            current.append(token)  # "Half-Adder Systems"
         elif _name_like(token) or (
             current and token.text == "&" and token.i + 1 < len(doc) and _name_like(doc[token.i + 1])
         ):

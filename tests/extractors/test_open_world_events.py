@@ -434,3 +434,14 @@ def test_a_company_post_states_its_event_without_a_date_word(tools: tuple[object
     found = detect_events(title, body, JUNE, ORGS, None, recognizer, site="Skarvik Blog")
     assert [(e.type, e.parties, e.capacity_mw) for e in found] == [("capacity", ("Skarvik",), 30.0)]
     assert detect_events(title, body, JUNE, ORGS, None, recognizer, site="The Arctic Times") == []
+
+
+def test_a_dateline_with_two_cities_and_the_day_first_names_no_party(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    body = (
+        "LIMA/MADRID, 14 March (AIN) – The startup Mente Oscura has contracted 1,024 GPUs of the Peruvian "
+        "company Nube Andina for two years, both firms said on Thursday."
+    )
+    found = events(tools, "Mente Oscura contracts 1,024 GPUs from Nube Andina", body)
+    assert [set(e.parties) for e in found] == [{"Mente Oscura", "Nube Andina"}]

@@ -208,6 +208,15 @@ def test_deal_context_and_organization_only_contexts(recognizer: OrgRecognizer) 
         ("DigitalBridge Group plc", "DigitalBridge Group"),
         ("Aker ASA", "Aker"),
         ("Northern Data GmbH", "Northern Data"),
+        # other countries' legal forms, and Indonesia's leading "PT"
+        ("Tavira Cloud S.L.", "Tavira Cloud"),
+        ("Karadeniz Bulut A.Ş.", "Karadeniz Bulut"),
+        ("Vltavská Data a.s.", "Vltavská Data"),
+        ("Godavari AI Private Limited", "Godavari AI"),
+        ("PT Awan Nusantara Tbk", "Awan Nusantara"),
+        ("Najran Cloud Company", "Najran Cloud"),
+        ("Wisła Compute Sp. z o.o.", "Wisła Compute"),
+        ("Pt Reyes Farms", "Pt Reyes Farms"),  # "PT" only in capitals
     ],
 )
 def test_normalise_name(surface: str, name: str) -> None:
@@ -301,6 +310,15 @@ def test_title_case_verbs_by_shape_and_base_form_end_names(recognizer: OrgRecogn
     assert "Tamarind Digital" in found and not any("Finalizes" in name for name in found), found
     found = unknown(recognizer, "Boreal Power to Acquire Vastmark Data Centres for $300 Million")
     assert "Vastmark Data Centres" in found and not any("Acquire" in name for name in found), found
+
+
+def test_hyphenated_names_and_names_after_a_company_noun(recognizer: OrgRecognizer) -> None:
+    assert "Quarter-Wave Systems" in unknown(
+        recognizer, "Quarter-Wave Systems will supply 4,000 chips to Meta."
+    )
+    found = unknown(recognizer, "It rented 1,024 GPUs of the Peruvian company Nube Andina for two years.")
+    assert "Nube Andina" in found and not any("company" in name for name in found), found
+    assert "Nordvik Kraft" in unknown(recognizer, "BRIEF-Nordvik Kraft signs PPA with Halvard Compute")
 
 
 def test_describe_category_reads_the_head_first() -> None:
