@@ -812,17 +812,21 @@ _NAME_TAILS = _words(
 )  # "GPU" and "AI" end a name only where _runs and _ai_name_ends allow
 
 
-# A company's own site: "The Pellucid Blog", "Baobab Cloud Blog", "Google Cloud Press Room".
+# A company's own site: "The Pellucid Blog", "Baobab Cloud Blog", "Google Cloud Press Room", "Brume Labs —
+# Journal", "Sahyadri Compute Notes".
 _OWN_SITE_RE = re.compile(
-    r"(?:The\s+)?(?P<name>[^|:]{1,60}?)(?:['’]s)?\s+(?:(?:Engineering\s+|Company\s+|Official\s+)?Blog|"
-    r"News\s?room|Press(?:\s+Room|\s+Releases)?|Engineering|Stories|Insights)"
-)
+    r"(?:The\s+)?(?P<name>[^|:—–]{1,60}?)(?:['’]s)?\s*(?:[—–|:-]\s*)?(?:(?:Engineering\s+|Company\s+|Official\s+)?Blog|"
+    r"News\s?room|Press(?:\s+Room|\s+Releases)?|Engineering|Stories|Insights|(?P<weak>Journal|Notes|Updates|Changelog))"
+)  # a "weak" word names a company's site only after a dash or a name ending in a company word
 
 
 def site_company(site_name: str, orgs: OrganizationIndex) -> FoundOrg | None:
     """The company whose own site a page's site name is ("The Pellucid Blog": Pellucid; "Baobab Cloud":
     a name ending in a company word), the "we" of its posts; None for a publication ("The Verge")."""
     own = _OWN_SITE_RE.fullmatch(site_name.strip())
+    if own is not None and own.group("weak") and not re.search(r"[—–|-]\s*\w+$", site_name.strip()):
+        words = own.group("name").split()
+        own = own if len(words) >= 2 and is_name_tail(words[-1]) else None  # not "The Wall Street Journal"
     name = normalise_name(own.group("name") if own else site_name)
     if not name or len(name.split()) > 4:
         return None

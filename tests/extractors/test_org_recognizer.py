@@ -545,6 +545,10 @@ def test_ai_places_headline_numbers_newsletters_and_name_ends(
         ("Google Cloud Press Room", "Google", "hyperscale_cloud"),
         ("The Verge", None, None),
         ("Datacentre Weekly", None, None),
+        ("Quellor Labs — Journal", "Quellor Labs", "ai_lab"),
+        ("Kaveri Compute Notes", "Kaveri Compute", "gpu_cloud"),
+        ("The Wall Street Journal", None, None),
+        ("Field Notes", None, None),
     ],
 )
 def test_a_company_site_names_its_company(site: str, name: str | None, category: str | None) -> None:
