@@ -826,7 +826,8 @@ def site_company(site_name: str, orgs: OrganizationIndex) -> FoundOrg | None:
     own = _OWN_SITE_RE.fullmatch(site_name.strip())
     if own is not None and own.group("weak") and not re.search(r"[—–|-]\s*\w+$", site_name.strip()):
         words = own.group("name").split()
-        own = own if len(words) >= 2 and is_name_tail(words[-1]) else None  # not "The Wall Street Journal"
+        named = len(words) >= 2 and is_name_tail(words[-1]) and not re.search(r"['’]s\b", own.group("name"))
+        own = own if named else None  # not "The Wall Street Journal", "Ingrid's Compute Notes"
     name = normalise_name(own.group("name") if own else site_name)
     if not name or len(name.split()) > 4:
         return None

@@ -549,6 +549,7 @@ def test_ai_places_headline_numbers_newsletters_and_name_ends(
         ("Kaveri Compute Notes", "Kaveri Compute", "gpu_cloud"),
         ("The Wall Street Journal", None, None),
         ("Field Notes", None, None),
+        ("Ingrid's Compute Notes", None, None),
     ],
 )
 def test_a_company_site_names_its_company(site: str, name: str | None, category: str | None) -> None:
