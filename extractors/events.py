@@ -70,7 +70,11 @@ DATELINE = re.compile(
     # a wire's "FRANKFURT AM MAIN, Feb 11 (Wire) -", "MONTREAL, Quebec -", "SEOUL -", "LIMA/MADRID -"
     r"|\s*[A-ZÀ-Ý][A-ZÀ-Ý .'’/-]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})?"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)(?:,?\s*\d{4})?)?"  # "Jan 22", "22 January"
-    r"(?:\s*\([^()\n]{1,30}\))?\s*[-–—]{1,2}\s+"
+    r"(?:\s*\([^()\n]{1,30}\)|\s*/[^/\n]{1,30}/)?\s*[-–—]{1,2}\s+"  # "(AIN)", "/Releasely/"
+)
+ENDING = re.compile(r"\b(?:terminat\w*|end(?:s|ed|ing)?|exit\w*|cancel\w*|scrap\w*|walk\w* away)\b", re.I)
+DESTINATION = re.compile(
+    r"\b(?:shift|mov|migrat|switch|transfer|port)\w*\b[^.;]{0,60}?\b(?:to|onto|towards?)\s+(?:the\s+)?$", re.I
 )
 REPORTER_AFTER = re.compile(
     r"\s*,?\s*(?:first |has |had |also )?(?:reported|reports|wrote|writes|said, citing|cited)\b"
@@ -682,12 +686,13 @@ def _blank_dateline(text: str) -> str:
 
 def _acting(mentions: Sequence[FoundOrg], text: str) -> list[FoundOrg]:
     """The organizations that can be parties: with two the list knows, those and the unknown ones the
-    text describes as companies ("Ardent Models, a Seattle start-up"; other names in such a sentence
-    are products, places or publications far more often than a third party); else the known and the
+    text describes as companies ("Ardent Models, a Seattle start-up") or that open it as its subject
+    ("Haybarn is terminating ..."; other names in such a sentence are products, places or publications
+    far more often than a third party); else the known and the
     unknown ones that are no publication quoted ("The Information reported")."""
     known = [m for m in mentions if m.known]
     if len({m.name for m in known if not _product_maker(m, text)}) >= 2:
-        return [m for m in mentions if m.known or m.category is not None]
+        return [m for m in mentions if m.known or m.category is not None or _subject_of(m, text)]
     return [
         m
         for m in mentions
@@ -698,6 +703,14 @@ def _acting(mentions: Sequence[FoundOrg], text: str) -> list[FoundOrg]:
             and not REPORTER_BEFORE.search(text, max(0, m.start - 20), m.start)
         )
     ]
+
+
+_SUBJECT_VERB = re.compile(r"\s+(?:is|are|has|have|had|was|were|will|would|\w+(?:s|ed))\b")
+
+
+def _subject_of(mention: FoundOrg, text: str) -> bool:
+    """Whether the organization opens the sentence as its subject ("Haybarn is terminating ...")."""
+    return not text[: mention.start].strip() and bool(_SUBJECT_VERB.match(text, mention.end))
 
 
 def _in_market(mentions: Sequence[OrgMention | FoundOrg], parties: list[str], text: str) -> bool:
@@ -720,11 +733,15 @@ def _product_of(name: str, company: str) -> bool:
 def _parties(mentions: Sequence[OrgMention | FoundOrg], text: str) -> list[str]:
     """Canonical names of the organizations acting in `text`, in order of first mention: not a maker
     named only for its product ("Nvidia GPUs", "AMD's chips"), though a cloud named for the chips it
-    rents out is a party."""
+    rents out is a party; not where the work goes when a contract ends (the guide's parties are the
+    contract's)."""
     names: list[str] = []
+    ending = bool(ENDING.search(text))
     for mention in mentions:
         if _product_maker(mention, text):
             continue
+        if ending and DESTINATION.search(text, max(0, mention.start - 80), mention.start):
+            continue  # "terminating its contract with Lambda ... shifts its work onto Google's chips"
         if mention.name not in names:
             names.append(mention.name)
     unknown = {m.name for m in mentions if isinstance(m, FoundOrg) and not m.known}

@@ -100,8 +100,8 @@ _LEGAL = (
     r"Co|S\.p\.A|SpA|SE|B\.V|BV|Pty|K\.K|AB|ASA|AS|A/S|Oyj|SAS|SARL|Srl|S\.r\.l|Pte|Bhd|Ltda|"
     # other countries' forms: Spain, Turkey, Czechia and Slovakia, Indonesia, India, Poland, Estonia,
     # Lithuania, the Balkans, Hungary, Denmark, Finland, Mexico, Russia and Kazakhstan, Germany, Malaysia
-    r"S\.L|S\.L\.U|SL|SLU|A\.Ş|AŞ|A\.S|a\.s|s\.r\.o|Tbk|Private|Pvt|Company|Sp\. z o\.o|sp\. z o\.o|"
-    r"OÜ|UAB|d\.o\.o|Kft|Zrt|ApS|Oy|S\.A\. de C\.V|S\.A\.B\. de C\.V|JSC|PJSC|LLP|KG|mbH|Sdn|Sdn\. Bhd"
+    r"SRL|S\.R\.L|S\.L|S\.L\.U|SL|SLU|A\.Ş|AŞ|A\.S|a\.s|s\.r\.o|Tbk|Private|Pvt|Company|Sp\. z o\.o|sp\. z o\.o|"
+    r"OÜ|UAB|d\.o\.o|Kft|Zrt|ApS|Oy|S\.A\. de C\.V|S\.A\.B\. de C\.V|JSC|PJSC|LLP|KG|mbH|Sdn|Sdn\. Bhd|Berhad"
 )
 # The suffix tokens as spaCy writes them, exact case ("AS" and "SA" are suffixes, "as" is not).
 LEGAL_SUFFIXES = frozenset(
@@ -517,8 +517,8 @@ class OrgRecognizer:
                 continue  # the list decides its own names (gated out or excluded here)
             if " " not in name and _never(name):
                 continue  # what is left of "a German AI" once the nationality goes: never a company
-            if _never(name.split()[0]) and name.split()[1][:1].islower():
-                continue  # "250 MW of Pecos goes to ...": a unit and a phrase, not a name
+            if _never(name.split()[0]) and (name.split()[1][:1].islower() or name.split()[0] != "AI"):
+                continue  # "250 MW of Pecos goes to ...", "220 MW Lease": a unit and words, not a name
             if _facility(name):
                 continue  # "for Umeå Data Center": a site, not its owner
             if _SITE_BEFORE_RE.search(text, max(0, cand.start - 8), cand.start) and _SITE_AFTER_RE.match(
@@ -784,7 +784,7 @@ def _org_like(token: Token) -> bool:
 
 
 _REFERRED_RE = re.compile(
-    r",\s*(?:the (?:company|companies|firm|start-?up|group|operator|developer|provider|lab|miner|chipmaker|"
+    r",\s*(?:the (?:[\w.-]+\s+){0,2}?(?:company|companies|firm|start-?up|group|operator|developer|provider|lab|miner|chipmaker|"
     r"utility|supplier|maker|business|cloud)|it)\s+"
     r"(?:said|says|added|announced|confirmed|noted)\b",
     re.IGNORECASE,
@@ -815,7 +815,8 @@ _NAME_TAILS = _words(
 # A company's own site: "The Pellucid Blog", "Baobab Cloud Blog", "Google Cloud Press Room", "Brume Labs —
 # Journal", "Sahyadri Compute Notes".
 _OWN_SITE_RE = re.compile(
-    r"(?:The\s+)?(?P<name>[^|:—–]{1,60}?)(?:['’]s)?\s*(?:[—–|:-]\s*)?(?:(?:Engineering\s+|Company\s+|Official\s+)?Blog|"
+    r"(?:The\s+)?(?P<name>[^|:—–]{1,60}?)(?:['’]s)?\s*(?:[—–|:-]\s*)?"
+    r"(?:(?:(?:Engineering|Product|Research|Tech|Company|Official|Developer)(?:\s*(?:&|and)\s*\w+)?\s+)?Blog|"
     r"News\s?room|Press(?:\s+Room|\s+Releases)?|Engineering|Stories|Insights|(?P<weak>Journal|Notes|Updates|Changelog))"
 )  # a "weak" word names a company's site only after a dash or a name ending in a company word
 
@@ -888,12 +889,12 @@ def _tail_category(name: str) -> str | None:
 
 
 def _facility(name: str) -> bool:
-    """A place and "Data Center" or "Campus" ("Umeå Data Center", "Abilene Campus"): a site's name (a
-    company writes "Data Centers" or another word: "Lakeport Data Centers", "Umeå Data")."""
+    """A place and "Data Center" ("Umeå Data Center"), or a name and "Campus" ("Amsterdam-Noord Campus"):
+    a site's name (a company writes "Data Centers" or another word: "Lakeport Data Centers")."""
     words = name.split()
     if words[-2:] in (["Data", "Center"], ["Data", "Centre"]):
         return len(words) > 2 and is_place(" ".join(words[:-2]))
-    return len(words) > 1 and words[-1] == "Campus" and is_place(" ".join(words[:-1]))
+    return len(words) > 1 and words[-1] == "Campus"
 
 
 def _verb_in_title(token: Token) -> bool:
@@ -932,7 +933,7 @@ def _verb_shaped(token: Token) -> bool:
     word that ends company names ("Systems", "Labs")."""
     doc, i = token.doc, token.i
     return (
-        len(token.text) >= 5
+        len(token.text) >= 4
         and token.lower_.endswith("s")
         and not token.lower_.endswith("ss")
         and token.text not in _NAME_TAILS

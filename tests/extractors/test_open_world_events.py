@@ -445,3 +445,23 @@ def test_a_dateline_with_two_cities_and_the_day_first_names_no_party(
     )
     found = events(tools, "Mente Oscura contracts 1,024 GPUs from Nube Andina", body)
     assert [set(e.parties) for e in found] == [{"Mente Oscura", "Nube Andina"}]
+
+
+def test_where_the_work_goes_when_a_contract_ends_is_no_party(tools: tuple[object, OrgRecognizer]) -> None:
+    body = (
+        "Corvale is terminating a $300 million contract with the GPU cloud Lambda, the A.I. start-up said on "
+        "Tuesday, as it moves more of its training onto Google's tensor chips."
+    )
+    found = events(tools, "Corvale Ends $300 Million Contract With Lambda", body)
+    assert [(e.type, set(e.parties)) for e in found] == [("partnership", {"Corvale", "Lambda"})]
+
+
+def test_a_release_dateline_with_a_wire_in_slashes_names_no_party(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    body = (
+        "ROTTERDAM, Netherlands, October 20, 2026 /Wirely/ — Maasvlakte Data B.V. today announced plans for "
+        "a 600 MW data-center campus in Rotterdam, with an investment of up to €2 billion."
+    )
+    found = events(tools, "Maasvlakte Data Announces 600 MW Campus in Rotterdam", body)
+    assert [(e.type, e.parties, e.capacity_mw) for e in found] == [("capacity", ("Maasvlakte Data",), 600.0)]

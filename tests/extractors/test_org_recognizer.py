@@ -216,6 +216,8 @@ def test_deal_context_and_organization_only_contexts(recognizer: OrgRecognizer) 
         ("PT Awan Nusantara Tbk", "Awan Nusantara"),
         ("Najran Cloud Company", "Najran Cloud"),
         ("Wisła Compute Sp. z o.o.", "Wisła Compute"),
+        ("Carpați Cloud SRL", "Carpați Cloud"),
+        ("Selat Digital Berhad", "Selat Digital"),
         ("Pt Reyes Farms", "Pt Reyes Farms"),  # "PT" only in capitals
     ],
 )
@@ -550,6 +552,7 @@ def test_ai_places_headline_numbers_newsletters_and_name_ends(
         ("The Wall Street Journal", None, None),
         ("Field Notes", None, None),
         ("Ingrid's Compute Notes", None, None),
+        ("Kettle Engineering & Product Blog", "Kettle", None),
     ],
 )
 def test_a_company_site_names_its_company(site: str, name: str | None, category: str | None) -> None:
