@@ -148,6 +148,11 @@ PARTNERSHIP = _rx(
     rf"add(?:s|ed|ing)?)\b{_C}{{0,60}}?\bas\b{_C}{{0,40}}?\b(?:partner|provider|supplier|vendor|customer)s?\b",
     rf"\b(?:buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|rent(?:s|ed|ing)?|leas(?:e|es|ed|ing)|procur(?:e|es|ed)|"
     rf"source(?:s|d)?|secur(?:e|es|ed))\b{_C}{{0,60}}?\b{_COMPUTE}{_C}{{0,40}}?\bfrom\b",
+    # the seller's side of an order ("Wins Order for 3,000 Accelerators From", "order placed with X"); a
+    # buyer's "placed an order for 64,000 accelerators" names makers as brands: capacity (guide §1)
+    r"\b(?:book(?:s|ed)?|wins?|won|land(?:s|ed)?|secur(?:e|es|ed))\s+(?:an?\s+|its\s+|their\s+)?"
+    r"(?:[\w$,.-]+\s+){0,2}?orders?\b",
+    r"\borders?\s+(?:placed\s+)?with\s+[A-Z]",
     rf"\b(?:suppl(?:y|ies|ied)|provid(?:e|es|ed)|deliver(?:s|ed)?|deploy(?:s|ed)?|build(?:s)?|host(?:s|ed)?|sell(?:s)?|sold|"
     rf"develop(?:s|ed)?|offer(?:s|ed)?|run(?:s)?)\b{_C}{{0,80}}?\b{_COMPUTE}{_C}{{0,60}}?\b(?:for|to)\b",
     rf"\b(?:jointly|together)\b{_C}{{0,30}}?\b(?:deploy|build|develop|invest|launch|fund)",
@@ -355,23 +360,27 @@ def detect_events(
     judge: SentenceJudge | None = None,
     recognizer: OrgRecognizer | None = None,
     site: str | None = None,
+    context: str | None = None,
 ) -> list[Candidate]:
     """The events an article announces or reports, one candidate per event, in lede order; with a
     `recognizer`, parties the list lacks too. `site` is the page's site name: on a company's own site
-    ("The Pellucid Blog") that company is the "we" of its sentences."""
+    ("The Pellucid Blog") that company is the "we" of its sentences. `context` is the text names are
+    read in (default: the article's; a digest's item is read in the whole digest's)."""
     opening = lede(text, paragraphs=3, limit=9)
     if not opening or NOT_EVENT_GENRE.search(title) or NOT_EVENT_GENRE.search(opening[0].text):
         return []
+    whole = context or f"{title}\n{text[:CONTEXT_CHARS]}"
     items = numbered_items(text)
-    if items:  # a digest: each item is read as a story of its own, its first sentence its headline
-        return [
+    if items:  # a digest: each item is read as a story of its own
+        return [  # the item's first sentence is its headline and the first sentence of its story
             event
             for heading, body in items
-            if body
-            for event in detect_events(heading, body, published, orgs, judge, recognizer, site)
+            for event in detect_events(
+                heading, f"{heading} {body}".strip(), published, orgs, judge, recognizer, site, whole
+            )
         ]
     verdicts = judge([title, *(s.text for s in opening)], title) if judge else [None] * (len(opening) + 1)
-    document = f"{title}\n{text[:CONTEXT_CHARS]}"
+    document = whole
     in_title = orgs.find(title, document)
     headline_orgs = {m.name for m in in_title}
     publisher = site_company(site, orgs) if site else None

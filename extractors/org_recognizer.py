@@ -98,10 +98,10 @@ class FoundOrg:
 _LEGAL = (
     r"Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|L\.L\.C|PLC|plc|Plc|AG|SA|S\.A|GmbH|N\.V|NV|"
     r"Co|S\.p\.A|SpA|SE|B\.V|BV|Pty|K\.K|AB|ASA|AS|A/S|Oyj|SAS|SARL|Srl|S\.r\.l|Pte|Bhd|Ltda|"
-    # other countries' forms: Spain, Turkey, Czechia and Slovakia, Indonesia, India, Poland, Estonia,
+    # other countries' forms: Spain, Turkey, Czechia and Slovakia, Indonesia, India, Poland, Ireland, Estonia,
     # Lithuania, the Balkans, Hungary, Denmark, Finland, Mexico, Russia and Kazakhstan, Germany, Malaysia
     r"SRL|S\.R\.L|S\.L|S\.L\.U|SL|SLU|A\.Ş|AŞ|A\.S|a\.s|s\.r\.o|Tbk|Private|Pvt|Company|Sp\. z o\.o|sp\. z o\.o|"
-    r"OÜ|UAB|d\.o\.o|Kft|Zrt|ApS|Oy|S\.A\. de C\.V|S\.A\.B\. de C\.V|JSC|PJSC|LLP|KG|mbH|Sdn|Sdn\. Bhd|Berhad"
+    r"DAC|CLG|Teoranta|OÜ|UAB|d\.o\.o|Kft|Zrt|ApS|Oy|S\.A\. de C\.V|S\.A\.B\. de C\.V|JSC|PJSC|LLP|KG|mbH|Sdn|Sdn\. Bhd|Berhad"
 )
 # The suffix tokens as spaCy writes them, exact case ("AS" and "SA" are suffixes, "as" is not).
 LEGAL_SUFFIXES = frozenset(
@@ -574,7 +574,7 @@ class OrgRecognizer:
             tokens = tokens[heads[-1] + 1 :]  # "the Chilean company Nube Austral": the name after the noun
         while tokens and (
             (tokens[0].is_stop and not _number_word_name(tokens))
-            or _descriptor_word(tokens[0])
+            or (_descriptor_word(tokens[0]) and not _numbered(tokens))
             or tokens[0].is_punct
             or not _has_alnum(tokens[0].text)
         ):
@@ -986,6 +986,11 @@ def _name_like(token: Token) -> bool:
     )
 
 
+def _numbered(tokens: list[Token]) -> bool:
+    """A capitalised word and a number opening a name ("Unit 17 Labs", "Group 42"): not a descriptor."""
+    return len(tokens) > 1 and tokens[0].text.istitle() and tokens[1].text.isdigit()
+
+
 def _joining_hyphen(token: Token) -> bool:
     """A hyphen written between a capitalised word and another with no space ("Half-Adder")."""
     doc, i = token.doc, token.i
@@ -1006,7 +1011,9 @@ def _runs(doc: Doc) -> list[list[Token]]:
     current: list[Token] = []
 
     def close() -> None:
-        while current and _descriptor_word(current[0]) and not _tailed_pair(current):
+        while (
+            current and _descriptor_word(current[0]) and not _tailed_pair(current) and not _numbered(current)
+        ):
             current.pop(0)
         if current and len(current) <= 5:
             runs.append(list(current))
@@ -1032,7 +1039,9 @@ def _runs(doc: Doc) -> list[list[Token]]:
             current.append(token)  # "Andes GPU said", "a stake in Andes GPU." (not "the Radeon GPU,")
         elif current and token.text.isdigit() and len(token.text) <= 2:
             current.append(token)  # "Hut 8"
-            close()
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is None or following.text not in _NAME_TAILS - {"AI", "GPU"}:
+                close()  # "Unit 17 Labs" goes on
         else:
             close()
     close()

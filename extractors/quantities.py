@@ -407,7 +407,8 @@ _CHIP_MODEL = (
 _CHIP_MODIFIER = (
     r"(?:[A-Z][A-Za-z0-9.+'’]*(?:-[A-Za-z0-9]+)?|[a-z]{1,3}\d+[a-z]*"
     r"|(?i:AI|custom|additional|more|new|advanced|most|high-end|top-end|latest|next-generation|next-gen"
-    r"|cutting-edge|leading-edge|in-house|dedicated|data-?cent(?:er|re)|flagship|specialised|specialized))"
+    r"|cutting-edge|leading-edge|in-house|dedicated|data-?cent(?:er|re)|flagship|specialised|specialized"
+    r"|inference|training|low-power))"
 )
 _CHIP_SCALE = r"(?:(?P<sa>[kKmM])|\s?(?P<sb>(?i:mn|mln))|[\s-]?(?P<sw>(?i:thousand|million|billion)))"
 _CHIP_TAIL = (

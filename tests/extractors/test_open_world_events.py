@@ -465,3 +465,27 @@ def test_a_release_dateline_with_a_wire_in_slashes_names_no_party(
     )
     found = events(tools, "Maasvlakte Data Announces 600 MW Campus in Rotterdam", body)
     assert [(e.type, e.parties, e.capacity_mw) for e in found] == [("capacity", ("Maasvlakte Data",), 600.0)]
+
+
+def test_a_one_sentence_digest_item_is_a_story_read_in_the_whole_digest(
+    tools: tuple[object, OrgRecognizer],
+) -> None:
+    body = (
+        "1. Still digesting: the Crusoe power pact from July keeps coming up in client calls.\n\n"
+        "2. Lambda is trimming on-demand B200 prices by 9%, effective this week, according to a customer "
+        "notice the company confirmed to us.\n\n"
+        "3. Market: our basket of H100 rental quotes slipped 2% week on week."
+    )
+    found = events(tools, "The Compute Weekly — No. 9", body)
+    assert [(e.type, e.parties) for e in found] == [("pricing", ("Lambda",))]
+
+
+def test_an_order_placed_with_a_named_seller_is_a_partnership(tools: tuple[object, OrgRecognizer]) -> None:
+    body = (
+        "MADURAI, May 5, 2026 /Wirely/ -- Kaveri Silicon Private Limited today said it has won an order "
+        "from Padma Cloud Ltd. of Colombo for 2,500 inference accelerators."
+    )
+    found = events(tools, "Kaveri Silicon Wins Order for 2,500 Accelerators From Padma Cloud", body)
+    assert [(e.type, set(e.parties), e.gpus) for e in found] == [
+        ("partnership", {"Kaveri Silicon", "Padma Cloud"}, 2500)
+    ]

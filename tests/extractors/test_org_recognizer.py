@@ -218,6 +218,7 @@ def test_deal_context_and_organization_only_contexts(recognizer: OrgRecognizer) 
         ("Wisła Compute Sp. z o.o.", "Wisła Compute"),
         ("Carpați Cloud SRL", "Carpați Cloud"),
         ("Selat Digital Berhad", "Selat Digital"),
+        ("Inbhear Data DAC", "Inbhear Data"),
         ("Pt Reyes Farms", "Pt Reyes Farms"),  # "PT" only in capitals
     ],
 )
@@ -321,6 +322,7 @@ def test_hyphenated_names_and_names_after_a_company_noun(recognizer: OrgRecogniz
     found = unknown(recognizer, "It rented 1,024 GPUs of the Peruvian company Nube Andina for two years.")
     assert "Nube Andina" in found and not any("company" in name for name in found), found
     assert "Nordvik Kraft" in unknown(recognizer, "BRIEF-Nordvik Kraft signs PPA with Halvard Compute")
+    assert "Bay 12 Labs" in unknown(recognizer, "CoreWeave signed a $500 million deal with Bay 12 Labs.")
 
 
 def test_describe_category_reads_the_head_first() -> None:
