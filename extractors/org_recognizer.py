@@ -99,9 +99,10 @@ _LEGAL = (
     r"Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|L\.L\.C|PLC|plc|Plc|AG|SA|S\.A|GmbH|N\.V|NV|"
     r"Co|S\.p\.A|SpA|SE|B\.V|BV|Pty|K\.K|AB|ASA|AS|A/S|Oyj|SAS|SARL|Srl|S\.r\.l|Pte|Bhd|Ltda|"
     # other countries' forms: Spain, Turkey, Czechia and Slovakia, Indonesia, India, Poland, Ireland, Estonia,
-    # Lithuania, the Balkans, Hungary, Denmark, Finland, Mexico, Russia and Kazakhstan, Germany, Malaysia
+    # Lithuania, Latvia, Russia, Kazakhstan, Albania, Iceland, the Balkans, Hungary, Denmark, Finland, Mexico,
+    # Germany, Malaysia
     r"SRL|S\.R\.L|S\.L|S\.L\.U|SL|SLU|A\.Ş|AŞ|A\.S|a\.s|s\.r\.o|Tbk|Private|Pvt|Company|Sp\. z o\.o|sp\. z o\.o|"
-    r"DAC|CLG|Teoranta|OÜ|UAB|d\.o\.o|Kft|Zrt|ApS|Oy|S\.A\. de C\.V|S\.A\.B\. de C\.V|JSC|PJSC|LLP|KG|mbH|Sdn|Sdn\. Bhd|Berhad"
+    r"DAC|CLG|Teoranta|OÜ|UAB|SIA|OOO|TOO|Sh\.p\.k|ehf|hf|d\.o\.o|Kft|Zrt|ApS|Oy|S\.A\. de C\.V|S\.A\.B\. de C\.V|JSC|PJSC|LLP|KG|mbH|Sdn|Sdn\. Bhd|Berhad"
 )
 # The suffix tokens as spaCy writes them, exact case ("AS" and "SA" are suffixes, "as" is not).
 LEGAL_SUFFIXES = frozenset(

@@ -219,6 +219,8 @@ def test_deal_context_and_organization_only_contexts(recognizer: OrgRecognizer) 
         ("Carpați Cloud SRL", "Carpați Cloud"),
         ("Selat Digital Berhad", "Selat Digital"),
         ("Inbhear Data DAC", "Inbhear Data"),
+        ("Dzintars Labs SIA", "Dzintars Labs"),
+        ("Taiga Compute OOO", "Taiga Compute"),
         ("Pt Reyes Farms", "Pt Reyes Farms"),  # "PT" only in capitals
     ],
 )
