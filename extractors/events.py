@@ -383,7 +383,7 @@ def detect_events(
     document = whole
     in_title = orgs.find(title, document)
     headline_orgs = {m.name for m in in_title}
-    publisher = site_company(site, orgs) if site else None
+    publisher = site_company(site, orgs, text) if site else None
     article = _Article(title, document, orgs, recognizer, _subject(in_title, title), publisher)
     published_day = (published or datetime.now()).date()
     day = published_day

@@ -822,14 +822,17 @@ _OWN_SITE_RE = re.compile(
 )  # a "weak" word names a company's site only after a dash or a name ending in a company word
 
 
-def site_company(site_name: str, orgs: OrganizationIndex) -> FoundOrg | None:
+def site_company(site_name: str, orgs: OrganizationIndex, text: str = "") -> FoundOrg | None:
     """The company whose own site a page's site name is ("The Pellucid Blog": Pellucid; "Baobab Cloud":
-    a name ending in a company word), the "we" of its posts; None for a publication ("The Verge")."""
+    a name ending in a company word), the "we" of its posts; None for a publication ("The Verge"). A
+    "Journal" or "Notes" names a company's site only after a dash, with a name ending in a company word,
+    or when the page's `text` writes the name and speaks in the first person ("Tussock Journal")."""
     own = _OWN_SITE_RE.fullmatch(site_name.strip())
     if own is not None and own.group("weak") and not re.search(r"[—–|-]\s*\w+$", site_name.strip()):
-        words = own.group("name").split()
-        named = len(words) >= 2 and is_name_tail(words[-1]) and not re.search(r"['’]s\b", own.group("name"))
-        own = own if named else None  # not "The Wall Street Journal", "Ingrid's Compute Notes"
+        name = own.group("name")
+        words = name.split()
+        named = (len(words) >= 2 and is_name_tail(words[-1])) or _self_named(name, text)
+        own = own if named and not re.search(r"['’]s\b", name) else None  # not "Ingrid's Compute Notes"
     name = normalise_name(own.group("name") if own else site_name)
     if not name or len(name.split()) > 4:
         return None
@@ -863,6 +866,24 @@ def division_form(short: str, long: str) -> bool:
     Halite, as the guide writes "Google" for "Google Cloud"); "Tessellate Silicon", "Hashridge
     Holdings" or "Ondina Telecom" are names."""
     return long.startswith(short + " ") and long[len(short) :].split() == ["Cloud"]
+
+
+_FIRST_PERSON_RE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+
+
+def _self_named(name: str, text: str) -> bool:
+    """Whether a page in the first person writes this one-word name, not a place ("Today we are enlarging
+    it: ... capacity to Tussock"): the site is that company's own."""
+    return (
+        bool(text)
+        and len(name.split()) == 1  # "Tussock"; not "The Wall Street Journal"
+        and not is_place(name)
+        and bool(_FIRST_PERSON_RE.search(text[:_SELF_NAMED_CHARS]))
+        and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[:_SELF_NAMED_CHARS]) is not None
+    )
+
+
+_SELF_NAMED_CHARS = 3_000
 
 
 def is_name_tail(word: str) -> bool:

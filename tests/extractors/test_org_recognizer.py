@@ -542,6 +542,15 @@ def test_ai_places_headline_numbers_newsletters_and_name_ends(
     assert unknown(recognizer, text) == expected
 
 
+def test_a_journal_named_for_the_company_its_first_person_text_names_is_its_site() -> None:
+    orgs = OrganizationIndex.load()
+    text = "Today we are enlarging it: Azure will dedicate an extra 200 MW of capacity to Pukeko."
+    found = site_company("Pukeko Journal", orgs, text)
+    assert found is not None and found.name == "Pukeko"
+    assert site_company("Pukeko Journal", orgs, "Pukeko reported results on Monday.") is None
+    assert site_company("The Wall Street Journal", orgs, "On Wall Street we saw stocks rise.") is None
+
+
 @pytest.mark.parametrize(
     ("site", "name", "category"),
     [
