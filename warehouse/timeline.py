@@ -216,9 +216,15 @@ def as_json(
             select(EventMention, Document)
             .join(Document, col(Document.id) == col(EventMention.document_id))
             .where(col(EventMention.event_id).in_(mention_ids[start : start + 500]))
-            .order_by(col(Document.published_at), col(Document.id))
+            .order_by(col(Document.published_at), col(Document.id), col(EventMention.id))
         ).all()
-        for mention, document in rows:
+        # a document that is a source of both an event and one merged into it shows the event's own
+        # sentence, whatever order the database returns the document's two mentions in
+        place = {document.id: i for i, (_, document) in reversed(list(enumerate(rows)))}
+        ordered = sorted(
+            rows, key=lambda row: (place[row[1].id], row[0].event_id != shown_as[row[0].event_id])
+        )
+        for mention, document in ordered:
             listed = sources[shown_as[mention.event_id]]
             if any(s["url"] == document.url for s in listed):
                 continue
