@@ -391,10 +391,8 @@ def detect_events(
     anchored = denied = False
     for position, sentence in enumerate(opening):
         verdict = verdicts[position + 1]
-        anchored = anchored or bool(ANCHOR.search(sentence.text))
-        anchored = anchored or (
-            publisher is not None and sentence.paragraph < LEDE_PARAGRAPHS
-        )  # its own post
+        own_lede = publisher is not None and sentence.paragraph < LEDE_PARAGRAPHS  # a company's own post
+        anchored = anchored or own_lede or bool(ANCHOR.search(sentence.text))
         day = _stated_date(sentence.text, published_day) or day  # later sentences inherit a stated date
         learned = _says(verdict) is not None
         if not (anchored or learned or OWN_ANCHOR.search(sentence.text)) or ASIDE.search(sentence.text):

@@ -518,7 +518,8 @@ class OrgRecognizer:
                 continue  # the list decides its own names (gated out or excluded here)
             if " " not in name and _never(name):
                 continue  # what is left of "a German AI" once the nationality goes: never a company
-            if _never(name.split()[0]) and (name.split()[1][:1].islower() or name.split()[0] != "AI"):
+            first, *rest = name.split()
+            if rest and _never(first) and (rest[0][:1].islower() or first != "AI"):
                 continue  # "250 MW of Pecos goes to ...", "220 MW Lease": a unit and words, not a name
             if _facility(name):
                 continue  # "for Umeå Data Center": a site, not its owner
@@ -869,21 +870,19 @@ def division_form(short: str, long: str) -> bool:
 
 
 _FIRST_PERSON_RE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+_SELF_NAMED_CHARS = 3_000  # of the page's text
 
 
 def _self_named(name: str, text: str) -> bool:
     """Whether a page in the first person writes this one-word name, not a place ("Today we are enlarging
     it: ... capacity to Tussock"): the site is that company's own."""
+    head = text[:_SELF_NAMED_CHARS]
     return (
-        bool(text)
-        and len(name.split()) == 1  # "Tussock"; not "The Wall Street Journal"
+        len(name.split()) == 1  # "Tussock"; not "The Wall Street Journal"
         and not is_place(name)
-        and bool(_FIRST_PERSON_RE.search(text[:_SELF_NAMED_CHARS]))
-        and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text[:_SELF_NAMED_CHARS]) is not None
+        and _FIRST_PERSON_RE.search(head) is not None
+        and re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", head) is not None
     )
-
-
-_SELF_NAMED_CHARS = 3_000
 
 
 def is_name_tail(word: str) -> bool:

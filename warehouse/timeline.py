@@ -218,15 +218,12 @@ def as_json(
             .where(col(EventMention.event_id).in_(mention_ids[start : start + 500]))
             .order_by(col(Document.published_at), col(Document.id), col(EventMention.id))
         ).all()
-        # a document that is a source of both an event and one merged into it shows the event's own
-        # sentence, whatever order the database returns the document's two mentions in
-        place = {document.id: i for i, (_, document) in reversed(list(enumerate(rows)))}
-        ordered = sorted(
-            rows, key=lambda row: (place[row[1].id], row[0].event_id != shown_as[row[0].event_id])
-        )
-        for mention, document in ordered:
+        for mention, document in rows:
             listed = sources[shown_as[mention.event_id]]
-            if any(s["url"] == document.url for s in listed):
+            seen = next((s for s in listed if s["url"] == document.url), None)
+            if seen is not None:
+                if mention.event_id == shown_as[mention.event_id]:  # source of an event and one merged
+                    seen["evidence"] = mention.evidence  # into it: the event's own sentence
                 continue
             listed.append(
                 {
